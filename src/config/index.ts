@@ -1,0 +1,68 @@
+import { envSchema } from "./env.js";
+import { ConfigError } from "./error.js";
+import { resolveSecrets } from "./secrets.js";
+
+export { ConfigError } from "./error.js";
+export { parseDurationSeconds } from "./env.js";
+
+export function loadConfig(env: Record<string, string | undefined> = process.env) {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const first = parsed.error.issues[0]!;
+    throw new ConfigError(`Invalid configuration: ${first.path.join(".")}: ${first.message}`);
+  }
+  const e = parsed.data;
+  const isProduction = e.NODE_ENV === "production";
+  const { secrets, warnings } = resolveSecrets(e, isProduction);
+
+  const config = {
+    env: e.NODE_ENV,
+    isProduction,
+    host: e.HOST,
+    port: e.PORT,
+    dataDir: e.DATA_DIR,
+    databaseUrl: e.DATABASE_URL,
+    databasePoolMax: e.DATABASE_POOL_MAX,
+    redisUrl: e.REDIS_URL,
+    auth: {
+      accessSecret: secrets.accessSecret,
+      refreshSecret: secrets.refreshSecret,
+      issuer: e.JWT_ISSUER,
+      audience: e.JWT_AUDIENCE,
+      accessTokenTtlSeconds: e.ACCESS_TOKEN_TTL,
+      refreshTokenTtlSeconds: e.REFRESH_TOKEN_TTL,
+      adminEmail: e.ADMIN_EMAIL,
+      adminPassword: e.ADMIN_PASSWORD,
+    },
+    trustProxy: e.TRUST_PROXY,
+    log: {
+      level: e.LOG_LEVEL,
+      responseTime: e.LOG_RESPONSE_TIME,
+      slowOperationMs: e.SLOW_OPERATION_MS,
+      slowOperationAlertMs: e.SLOW_OPERATION_ALERT_MS,
+    },
+    metricsToken: e.METRICS_TOKEN,
+    http: {
+      corsOrigins: e.CORS_ORIGINS,
+      introspection: e.INTROSPECTION ?? !isProduction,
+      maxBodyBytes: e.MAX_BODY_BYTES,
+      executionTimeoutMs: e.EXECUTION_TIMEOUT_MS,
+    },
+    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    ws: {
+      pingIntervalMs: e.WS_PING_INTERVAL_MS,
+      pongTimeoutMs: e.WS_PONG_TIMEOUT_MS,
+      maxPayloadBytes: e.WS_MAX_PAYLOAD_BYTES,
+      connectionInitTimeoutMs: e.WS_CONNECTION_INIT_TIMEOUT_MS,
+      maxSocketsPerUser: e.WS_MAX_SOCKETS_PER_USER,
+      maxSubscriptionsPerSocket: e.WS_MAX_SUBSCRIPTIONS_PER_SOCKET,
+    },
+    presenceTtlMs: e.PRESENCE_TTL_MS,
+  };
+  if (config.auth.adminEmail && !config.auth.adminPassword) {
+    throw new ConfigError("Invalid configuration: ADMIN_EMAIL is set but ADMIN_PASSWORD is missing");
+  }
+  return { config, warnings };
+}
+
+export type Config = ReturnType<typeof loadConfig>["config"];

@@ -1,0 +1,46 @@
+// The error codes clients can rely on (README lists them). Domain code throws AppError;
+// the error-mask plugin gives every error its code, statusCode, timestamp and requestId.
+import { GraphQLError } from "graphql";
+
+export const errorStatus = {
+  BAD_USER_INPUT: 400,
+  GRAPHQL_PARSE_FAILED: 400,
+  GRAPHQL_VALIDATION_FAILED: 400,
+  UNAUTHENTICATED: 401,
+  INVALID_TOKEN: 401,
+  TOKEN_EXPIRED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  CONFLICT: 409,
+  PAYLOAD_TOO_LARGE: 413,
+  RATE_LIMITED: 429,
+  INTERNAL_SERVER_ERROR: 500,
+  SERVICE_UNAVAILABLE: 503,
+} as const;
+
+export type ErrorCode = keyof typeof errorStatus;
+
+export interface Issue {
+  path: string;
+  message: string;
+}
+
+export class AppError extends GraphQLError {
+  readonly code: ErrorCode;
+
+  constructor(code: ErrorCode, message: string, extensions: Record<string, unknown> = {}) {
+    super(message, { extensions: { ...extensions, code } });
+    this.code = code;
+  }
+}
+
+export const badUserInput = (message: string, issues?: Issue[]) =>
+  new AppError("BAD_USER_INPUT", message, issues ? { issues } : {});
+export const notFound = (what: string) => new AppError("NOT_FOUND", `${what} not found`);
+export const forbidden = (message = "You are not allowed to do this") => new AppError("FORBIDDEN", message);
+export const unauthenticated = (message = "You must be signed in") => new AppError("UNAUTHENTICATED", message);
+export const conflict = (message: string) => new AppError("CONFLICT", message);
+
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === "string" && value in errorStatus;
+}

@@ -1,0 +1,84 @@
+// Turns any error into the shape clients rely on: extensions.code, statusCode, timestamp and
+// requestId. Unknown errors become INTERNAL_SERVER_ERROR "Unexpected error." and are logged in
+// full on the server only (in every environment: the log line carries the same requestId).
+import { GraphQLError } from "graphql";
+import { errorStatus, isErrorCode, type ErrorCode } from "../../errors.js";
+import type { Logger } from "../../logger.js";
+
+export const UNEXPECTED_MESSAGE = "Unexpected error.";
+
+interface PrismaLikeError {
+  name?: string;
+  code?: string;
+  meta?: Record<string, unknown>;
+}
+
+/** Prisma's known request errors that are the client's fault, mapped to our codes. */
+function prismaCode(error: PrismaLikeError): ErrorCode | null {
+  if (error.name !== "PrismaClientKnownRequestError") return null;
+  if (error.code === "P2002") return "CONFLICT";
+  if (error.code === "P2025" || error.code === "P2001") return "NOT_FOUND";
+  return null;
+}
+
+function graphqlSpecCode(error: GraphQLError): ErrorCode | null {
+  const existing = error.extensions?.code;
+  if (isErrorCode(existing)) return existing;
+  if (error.message.startsWith("Syntax Error")) return "GRAPHQL_PARSE_FAILED";
+  return null;
+}
+
+export interface FormatOptions {
+  requestId?: string;
+  logger: Logger;
+}
+
+export function formatError(error: GraphQLError, { requestId, logger }: FormatOptions): GraphQLError {
+  const original = error.originalError;
+  let code: ErrorCode | null = null;
+  let message = error.message;
+  let extensions: Record<string, unknown> = { ...error.extensions };
+
+  if (original instanceof GraphQLError) {
+    code = graphqlSpecCode(original);
+    extensions = { ...original.extensions, ...extensions };
+  } else if (original) {
+    code = prismaCode(original as PrismaLikeError);
+    if (code === "CONFLICT") message = "A record with these values already exists";
+    if (code === "NOT_FOUND") message = "Record not found";
+  } else {
+    code = graphqlSpecCode(error) ?? (error.locations?.length || error.nodes ? "GRAPHQL_VALIDATION_FAILED" : null);
+  }
+
+  if (code === null || code === "INTERNAL_SERVER_ERROR") {
+    logger.error(
+      { requestId, err: original ?? error, path: error.path?.join(".") },
+      "unexpected error while handling a GraphQL operation",
+    );
+    code = "INTERNAL_SERVER_ERROR";
+    message = UNEXPECTED_MESSAGE;
+    extensions = {};
+  }
+
+  const { http: _http, ...publicExtensions } = extensions;
+  return new GraphQLError(message, {
+    nodes: error.nodes,
+    source: error.source,
+    positions: error.positions,
+    path: error.path,
+    originalError: original,
+    extensions: {
+      ...publicExtensions,
+      ...(extensions.http ? { http: extensions.http } : {}),
+      code,
+      statusCode: errorStatus[code],
+      timestamp: new Date().toISOString(),
+      ...(requestId ? { requestId } : {}),
+    },
+  });
+}
+
+/** True once formatError has run on this error (so it is not formatted twice). */
+export function isFormatted(error: GraphQLError): boolean {
+  return typeof error.extensions?.statusCode === "number" && typeof error.extensions?.timestamp === "string";
+}

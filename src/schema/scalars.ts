@@ -1,0 +1,24 @@
+import { Kind } from "graphql";
+import { badUserInput } from "../errors.js";
+import { builder } from "./builder.js";
+
+const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/;
+
+function parseDateTime(value: unknown): Date {
+  if (typeof value !== "string" || !ISO_DATE_TIME.test(value)) {
+    throw badUserInput(`DateTime must be an ISO-8601 string with a time zone, e.g. "2026-03-14T21:00:00.000Z"`);
+  }
+  const date = new Date(value);
+  if (Number.isNaN(date.getTime())) throw badUserInput(`"${value}" is not a valid DateTime`);
+  return date;
+}
+
+builder.scalarType("DateTime", {
+  description: 'ISO-8601 string in UTC, e.g. "2026-03-14T21:00:00.000Z"',
+  serialize: (value) => (value instanceof Date ? value : new Date(value as string)).toISOString(),
+  parseValue: parseDateTime,
+  parseLiteral: (ast) => {
+    if (ast.kind !== Kind.STRING) throw badUserInput("DateTime must be a string");
+    return parseDateTime(ast.value);
+  },
+});

@@ -1,0 +1,64 @@
+// Wires one server instance: database, Redis, services, GraphQL over HTTP and WebSocket.
+// Used by src/main.ts and by the tests, which start real instances on free ports.
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import type { Config } from "../config/index.js";
+import { openDatabase } from "../db/client.js";
+import { createGraphQLServer, GRAPHQL_PATH } from "../graphql/server.js";
+import type { Logger } from "../logger.js";
+import { createRedis } from "../redis.js";
+import { createServices } from "../services/index.js";
+import { attachWebSocketTransport } from "../transport/ws.js";
+import { readinessCheck } from "./readiness.js";
+import { health, notFound, ready } from "./routes.js";
+
+export interface App {
+  url: string;
+  port: number;
+  services: ReturnType<typeof createServices>;
+  close(): Promise<void>;
+}
+
+export async function startApp(config: Config, logger: Logger): Promise<App> {
+  const db = await openDatabase({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    poolMax: config.databasePoolMax,
+    log: logger.child({ component: "db" }),
+  });
+  const redis = config.redisUrl ? createRedis(config.redisUrl, logger) : null;
+  const services = createServices({ config, logger, db, redis });
+  const yoga = createGraphQLServer({ config, logger, services });
+  const checkReadiness = readinessCheck(db, redis);
+
+  const httpServer = createServer((req: IncomingMessage, res: ServerResponse) => {
+    const path = (req.url ?? "/").split("?")[0];
+    if (path === GRAPHQL_PATH) return void yoga(req, res);
+    if (path === "/health") return health(req, res);
+    if (path === "/ready") return void ready(req, res, checkReadiness);
+    return notFound(req, res);
+  });
+  const ws = attachWebSocketTransport({ httpServer, yoga, config, logger });
+
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once("error", reject);
+    httpServer.listen(config.port, config.host, () => resolve());
+  });
+  const { port } = httpServer.address() as AddressInfo;
+  const host = config.host === "0.0.0.0" || config.host === "::" ? "localhost" : config.host;
+
+  let closing: Promise<void> | undefined;
+  const close = () =>
+    (closing ??= (async () => {
+      const closed = new Promise<void>((resolve) => httpServer.close(() => resolve()));
+      httpServer.closeIdleConnections();
+      await ws.close();
+      const timer = setTimeout(() => httpServer.closeAllConnections(), config.shutdownTimeoutMs);
+      await closed;
+      clearTimeout(timer);
+      await redis?.quit().catch(() => redis.disconnect());
+      await db.close();
+    })());
+
+  return { url: `http://${host}:${port}${GRAPHQL_PATH}`, port, services, close };
+}

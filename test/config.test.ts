@@ -1,0 +1,52 @@
+import { mkdtempSync, readFileSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { ConfigError, loadConfig } from "../src/config/index.js";
+import { spawnServer } from "./helpers/process.js";
+
+const tempDir = () => mkdtempSync(join(tmpdir(), "mt-config-"));
+
+describe("configuration", () => {
+  it("applies the documented defaults", () => {
+    const { config } = loadConfig({ DATA_DIR: tempDir() });
+    expect(config.port).toBe(4000);
+    expect(config.databaseUrl).toBeUndefined();
+    expect(config.auth.accessTokenTtlSeconds).toBe(15 * 60);
+    expect(config.auth.refreshTokenTtlSeconds).toBe(7 * 24 * 3600);
+  });
+
+  it("outside production generates a JWT secret once, stores it with mode 0600 and reuses it", () => {
+    const dir = tempDir();
+    const first = loadConfig({ DATA_DIR: dir });
+    expect(first.warnings.join("\n")).toMatch(/JWT_SECRET is not set/);
+    const file = join(dir, "jwt-secret");
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect(readFileSync(file, "utf8").trim()).toBe(first.config.auth.accessSecret);
+    const second = loadConfig({ DATA_DIR: dir });
+    expect(second.warnings).toEqual([]);
+    expect(second.config.auth.accessSecret).toBe(first.config.auth.accessSecret);
+    expect(second.config.auth.refreshSecret).not.toBe(second.config.auth.accessSecret);
+  });
+
+  it("in production refuses a missing or short JWT_SECRET, naming it and how to make one", () => {
+    expect(() => loadConfig({ NODE_ENV: "production", DATA_DIR: tempDir() })).toThrowError(
+      /JWT_SECRET is required in production.*openssl rand -base64 32/,
+    );
+    expect(() => loadConfig({ NODE_ENV: "production", JWT_SECRET: "short", DATA_DIR: tempDir() })).toThrowError(ConfigError);
+    expect(() => loadConfig({ NODE_ENV: "production", JWT_SECRET: "x".repeat(32), DATA_DIR: tempDir() })).not.toThrow();
+  });
+
+  it("rejects malformed values with the variable's name", () => {
+    expect(() => loadConfig({ PORT: "eighty", DATA_DIR: tempDir() })).toThrowError(/PORT/);
+    expect(() => loadConfig({ ACCESS_TOKEN_TTL: "soon", DATA_DIR: tempDir() })).toThrowError(/ACCESS_TOKEN_TTL/);
+  });
+
+  it("npm start in production without JWT_SECRET exits 1 with one clear line", async () => {
+    const server = spawnServer({ NODE_ENV: "production", DATA_DIR: tempDir(), PORT: "0" });
+    expect(await server.exited).toBe(1);
+    const lines = server.output().trim().split("\n");
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/JWT_SECRET.*openssl rand -base64 32/);
+  });
+});

@@ -1,0 +1,109 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startTestServer, type TestServer } from "./helpers/server.js";
+
+let server: TestServer;
+beforeAll(async () => {
+  server = await startTestServer();
+});
+afterAll(() => server?.stop());
+
+const expectStandardError = (error: any, code: string, statusCode: number) => {
+  expect(error.extensions).toMatchObject({ code, statusCode });
+  expect(new Date(error.extensions.timestamp).toISOString()).toBe(error.extensions.timestamp);
+  expect(typeof error.extensions.requestId).toBe("string");
+};
+
+describe("HTTP surface", () => {
+  it("serves the `general` room after migration", async () => {
+    const result = await server.gql("{ rooms { slug name } }");
+    expect(result.errors).toBeUndefined();
+    expect(result.data.rooms.map((r: any) => r.slug)).toContain("general");
+  });
+
+  it("answers GET for queries and refuses mutations over GET", async () => {
+    const get = await fetch(`${server.url}?query=${encodeURIComponent('{ room(slug: "general") { slug } }')}`, {
+      headers: { accept: "application/json" },
+    });
+    expect(get.status).toBe(200);
+    expect((await get.json()).data.room.slug).toBe("general");
+
+    const mutation = await fetch(`${server.url}?query=${encodeURIComponent("mutation { __typename }")}`, {
+      headers: { accept: "application/json" },
+    });
+    expect(mutation.status).toBe(405);
+  });
+
+  it("has liveness and readiness probes", async () => {
+    const health = await fetch(`${server.origin}/health`);
+    expect(health.status).toBe(200);
+    const ready = await fetch(`${server.origin}/ready`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toMatchObject({ status: "ok", dependencies: { database: "ok" } });
+  });
+
+  it("answers any other path with the JSON 404", async () => {
+    const response = await fetch(`${server.origin}/nope`);
+    expect(response.status).toBe(404);
+    const body = await response.json();
+    expect(body).toMatchObject({ success: false, error: { code: "NOT_FOUND", statusCode: 404 } });
+    expect(typeof body.error.message).toBe("string");
+    expect(Number.isNaN(Date.parse(body.error.timestamp))).toBe(false);
+  });
+
+  it("keeps request batching off", async () => {
+    const response = await server.post([{ query: "{ rooms { slug } }" }, { query: "{ rooms { slug } }" }]);
+    expect(response.status).toBe(400);
+  });
+
+  it("echoes a request id in X-Request-Id and in error extensions", async () => {
+    const response = await server.post({ query: "{ nope }" }, { "x-request-id": "req-abc-123" });
+    expect(response.headers.get("x-request-id")).toBe("req-abc-123");
+    const body = await response.json();
+    expect(body.errors[0].extensions.requestId).toBe("req-abc-123");
+  });
+});
+
+describe("standard errors", () => {
+  it("GRAPHQL_PARSE_FAILED for a syntax error", async () => {
+    const response = await server.post({ query: "{ rooms { slug " });
+    expect(response.status).toBe(400);
+    expectStandardError((await response.json()).errors[0], "GRAPHQL_PARSE_FAILED", 400);
+  });
+
+  it("GRAPHQL_VALIDATION_FAILED for an unknown field", async () => {
+    const response = await server.post({ query: "{ rooms { nope } }" });
+    expect(response.status).toBe(400);
+    expectStandardError((await response.json()).errors[0], "GRAPHQL_VALIDATION_FAILED", 400);
+  });
+
+  it("BAD_USER_INPUT for a malformed global id", async () => {
+    const result = await server.gql('{ user(id: "garbage") { id } }');
+    expectStandardError(result.errors![0], "BAD_USER_INPUT", 400);
+  });
+
+  it("BAD_USER_INPUT for a malformed DateTime variable", async () => {
+    const result = await server.gql(
+      "query ($f: EventFilter) { events(first: 1, filter: $f) { totalCount } }",
+      { f: { startsAfter: "yesterday" } },
+    );
+    expect(result.errors![0].extensions.code).toMatch(/BAD_USER_INPUT|GRAPHQL_VALIDATION_FAILED/);
+  });
+});
+
+describe("unexpected errors", () => {
+  it("are masked as INTERNAL_SERVER_ERROR and logged in full with the request id", async () => {
+    const isolated = await startTestServer();
+    try {
+      await isolated.app.services.db.close();
+      const response = await isolated.post({ query: "{ rooms { slug } }" }, { "x-request-id": "req-masked-1" });
+      const body = await response.json();
+      const error = body.errors[0];
+      expectStandardError(error, "INTERNAL_SERVER_ERROR", 500);
+      expect(error.message).toBe("Unexpected error.");
+      expect(JSON.stringify(body)).not.toMatch(/SELECT|postgres|pool|stack/i);
+      expect(isolated.logs.join("")).toMatch(/req-masked-1/);
+    } finally {
+      await isolated.stop().catch(() => undefined);
+    }
+  });
+});

@@ -1,4 +1,5 @@
 import pino, { type Logger } from "pino";
+import pretty from "pino-pretty";
 
 export type { Logger };
 
@@ -9,13 +10,18 @@ export const redactPaths = [
   "*.*.password",
   "accessToken",
   "*.accessToken",
+  "*.*.accessToken",
   "refreshToken",
   "*.refreshToken",
+  "*.*.refreshToken",
   "token",
   "*.token",
+  "*.*.token",
   "authorization",
   "*.authorization",
   "*.headers.authorization",
+  "connectionParams",
+  "*.connectionParams",
   "headers.cookie",
   "*.headers.cookie",
   "variables",
@@ -24,11 +30,17 @@ export const redactPaths = [
 
 export interface LoggerOptions {
   level: string;
+  /** Human-readable lines (pino-pretty) instead of JSON; ignored when a destination is given. */
   pretty?: boolean;
   destination?: pino.DestinationStream;
 }
 
-export function createLogger({ level, destination }: LoggerOptions): Logger {
+function prettyStream() {
+  // In-process and synchronous: nothing is lost when the process exits right after a log line.
+  return pretty({ colorize: true, sync: true, translateTime: "SYS:HH:MM:ss.l", ignore: "pid,hostname" });
+}
+
+export function createLogger({ level, pretty: readable = false, destination }: LoggerOptions): Logger {
   return pino(
     {
       level,
@@ -36,6 +48,6 @@ export function createLogger({ level, destination }: LoggerOptions): Logger {
       redact: { paths: redactPaths, censor: "[redacted]" },
       timestamp: pino.stdTimeFunctions.isoTime,
     },
-    destination,
+    destination ?? (readable ? prettyStream() : undefined),
   );
 }

@@ -1,32 +1,19 @@
 import { randomUUID } from "node:crypto";
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
 import { openDatabase } from "../src/db/client.js";
 import { migrateDatabase, readMigrations } from "../src/db/migrate.js";
+import { admin } from "./helpers/database.js";
+import { hasPostgres, PG_ADMIN_URL } from "./helpers/services.js";
 
-const ADMIN_URL = process.env.TEST_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
 const created: string[] = [];
-const tempDirs: string[] = [];
 const silent = () => undefined;
-
-async function admin<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: ADMIN_URL });
-  await client.connect();
-  try {
-    return await fn(client);
-  } finally {
-    await client.end();
-  }
-}
 
 async function freshDatabase(): Promise<string> {
   const name = `mt_db_test_${randomUUID().replaceAll("-", "")}`;
   await admin((c) => c.query(`CREATE DATABASE "${name}"`));
   created.push(name);
-  const url = new URL(ADMIN_URL);
+  const url = new URL(PG_ADMIN_URL);
   url.pathname = `/${name}`;
   return url.toString();
 }
@@ -44,13 +31,14 @@ async function query<T extends pg.QueryResultRow>(url: string, sql: string): Pro
 const migrationNames = async () => (await readMigrations()).migrationDirectories.map((d) => d.path);
 
 afterAll(async () => {
+  if (created.length === 0) return;
   await admin(async (c) => {
     for (const name of created) await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
   });
-  await Promise.all(tempDirs.map((dir) => rm(dir, { recursive: true, force: true })));
 });
 
-describe("migrations on PostgreSQL", () => {
+// The embedded path (PGlite) is covered end to end by embedded.test.ts.
+describe.skipIf(!hasPostgres)("migrations on PostgreSQL", () => {
   it("applies every migration once, records them like prisma migrate deploy, seeds #general", async () => {
     const url = await freshDatabase();
     const target = { kind: "postgres", connectionString: url } as const;
@@ -84,28 +72,4 @@ describe("migrations on PostgreSQL", () => {
       await Promise.all([a.close(), b.close()]);
     }
   }, 30_000);
-});
-
-describe("embedded PGlite", () => {
-  it("persists rows across close and reopen", async () => {
-    const dataDir = await mkdtemp(join(tmpdir(), "mt-db-test-"));
-    tempDirs.push(dataDir);
-    const email = "ana@example.com";
-
-    const first = await openDatabase({ dataDir, log: silent });
-    expect(first.kind).toBe("pglite");
-    await first.ping();
-    const user = await first.prisma.user.create({
-      data: { id: randomUUID(), email, passwordHash: "x", displayName: "Ana" },
-    });
-    await first.close();
-
-    const second = await openDatabase({ dataDir, log: silent });
-    try {
-      expect(await second.prisma.user.findUnique({ where: { email } })).toMatchObject({ id: user.id, displayName: "Ana" });
-      expect(await second.prisma.room.count({ where: { slug: "general" } })).toBe(1);
-    } finally {
-      await second.close();
-    }
-  }, 60_000);
 });

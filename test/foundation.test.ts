@@ -21,14 +21,15 @@ describe("HTTP surface", () => {
   });
 
   it("answers GET for queries and refuses mutations over GET", async () => {
+    // A GET skips the CORS preflight, so it must carry the CSRF header (test/http-compliance.test.ts).
     const get = await fetch(`${server.url}?query=${encodeURIComponent('{ room(slug: "general") { slug } }')}`, {
-      headers: { accept: "application/json" },
+      headers: { accept: "application/json", "x-graphql-yoga-csrf": "1" },
     });
     expect(get.status).toBe(200);
     expect((await get.json()).data.room.slug).toBe("general");
 
     const mutation = await fetch(`${server.url}?query=${encodeURIComponent("mutation { __typename }")}`, {
-      headers: { accept: "application/json" },
+      headers: { accept: "application/json", "x-graphql-yoga-csrf": "1" },
     });
     expect(mutation.status).toBe(405);
   });
@@ -95,7 +96,7 @@ describe("unexpected errors", () => {
     const isolated = await startTestServer();
     try {
       await isolated.app.services.db.close();
-      const response = await isolated.post({ query: "{ rooms { slug } }" }, { "x-request-id": "req-masked-1" });
+      const response = await isolated.post({ query: "{ events(first: 1) { totalCount } }" }, { "x-request-id": "req-masked-1" });
       const body = await response.json();
       const error = body.errors[0];
       expectStandardError(error, "INTERNAL_SERVER_ERROR", 500);

@@ -60,8 +60,10 @@ export const envSchema = z.object({
   ADMIN_EMAIL: optionalString,
   ADMIN_PASSWORD: optionalString,
   TRUST_PROXY: bool.default(false),
+  RATE_LIMIT_REDIS_PREFIX: z.string().min(1).default("mt:ratelimit:"),
 
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  LOG_FORMAT: z.enum(["json", "pretty"]).optional(),
   LOG_RESPONSE_TIME: bool.default(false),
   SLOW_OPERATION_MS: int(500),
   SLOW_OPERATION_ALERT_MS: int(2000),
@@ -80,6 +82,7 @@ export const envSchema = z.object({
   WS_MAX_SOCKETS_PER_USER: int(20, 1),
   WS_MAX_SUBSCRIPTIONS_PER_SOCKET: int(50, 1),
   PRESENCE_TTL_MS: int(30_000, 1000),
+  ROOMS_REDIS_PREFIX: z.string().min(1).default("mt:rooms:"),
 });
 
 export type Env = z.infer<typeof envSchema>;

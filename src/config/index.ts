@@ -1,6 +1,7 @@
 import { envSchema } from "./env.js";
 import { ConfigError } from "./error.js";
 import { resolveSecrets } from "./secrets.js";
+import { PASSWORD_MAX, PASSWORD_MIN } from "../services/auth/validation.js";
 
 export { ConfigError } from "./error.js";
 export { parseDurationSeconds } from "./env.js";
@@ -35,8 +36,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       adminPassword: e.ADMIN_PASSWORD,
     },
     trustProxy: e.TRUST_PROXY,
+    rateLimit: { redisKeyPrefix: e.RATE_LIMIT_REDIS_PREFIX },
     log: {
       level: e.LOG_LEVEL,
+      /** undefined: pretty in development when stdout is a terminal, JSON otherwise (main.ts). */
+      format: e.LOG_FORMAT,
       responseTime: e.LOG_RESPONSE_TIME,
       slowOperationMs: e.SLOW_OPERATION_MS,
       slowOperationAlertMs: e.SLOW_OPERATION_ALERT_MS,
@@ -58,9 +62,16 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxSubscriptionsPerSocket: e.WS_MAX_SUBSCRIPTIONS_PER_SOCKET,
     },
     presenceTtlMs: e.PRESENCE_TTL_MS,
+    rooms: { redisKeyPrefix: e.ROOMS_REDIS_PREFIX },
   };
   if (config.auth.adminEmail && !config.auth.adminPassword) {
     throw new ConfigError("Invalid configuration: ADMIN_EMAIL is set but ADMIN_PASSWORD is missing");
+  }
+  const adminPasswordLength = config.auth.adminPassword?.length ?? PASSWORD_MIN;
+  if (adminPasswordLength < PASSWORD_MIN || adminPasswordLength > PASSWORD_MAX) {
+    throw new ConfigError(
+      `Invalid configuration: ADMIN_PASSWORD must be ${PASSWORD_MIN} to ${PASSWORD_MAX} characters, like every password`,
+    );
   }
   return { config, warnings };
 }

@@ -14,6 +14,8 @@ export type DatabaseKind = "pglite" | "postgres";
 export interface Database {
   prisma: PrismaClient;
   kind: DatabaseKind;
+  /** Calls `listener` with each SQL statement Prisma sends until the returned function is called (tests count statements with it). */
+  onStatement(listener: (sql: string) => void): () => void;
   /** Throws when the database does not answer (readiness probe). */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -28,6 +30,9 @@ export interface OpenDatabaseOptions {
   poolMax?: number;
 }
 
+// Each statement Prisma sends is emitted as an event (never printed) for onStatement's listeners.
+const STATEMENT_EVENTS: [{ emit: "event"; level: "query" }] = [{ emit: "event", level: "query" }];
+
 export async function openDatabase(opts: OpenDatabaseOptions): Promise<Database> {
   return opts.databaseUrl ? openPostgres(opts.databaseUrl, opts) : openPglite(opts);
 }
@@ -39,7 +44,7 @@ async function openPostgres(connectionString: string, opts: OpenDatabaseOptions)
     { connectionString, max: opts.poolMax },
     { onPoolError: (error) => log.warn(`postgres pool error: ${error.message}`) },
   );
-  return wrap(new PrismaClient({ adapter }), "postgres", async () => undefined);
+  return wrap(new PrismaClient({ adapter, log: STATEMENT_EVENTS }), "postgres", async () => undefined);
 }
 
 async function openPglite(opts: OpenDatabaseOptions): Promise<Database> {
@@ -52,14 +57,25 @@ async function openPglite(opts: OpenDatabaseOptions): Promise<Database> {
     await pglite.close();
     throw error;
   }
-  return wrap(new PrismaClient({ adapter: new PrismaPGlite(pglite) }), "pglite", () => pglite.close());
+  return wrap(new PrismaClient({ adapter: new PrismaPGlite(pglite), log: STATEMENT_EVENTS }), "pglite", () => pglite.close());
 }
 
-function wrap(prisma: PrismaClient, kind: DatabaseKind, closeDriver: () => Promise<void>): Database {
+function wrap(
+  prisma: PrismaClient<"query">,
+  kind: DatabaseKind,
+  closeDriver: () => Promise<void>,
+): Database {
   let closed: Promise<void> | undefined;
+  const statementListeners = new Set<(sql: string) => void>();
+  prisma.$on("query", (event) => statementListeners.forEach((listener) => listener(event.query)));
   return {
     prisma,
     kind,
+    onStatement(listener) {
+      const own = (sql: string) => listener(sql); // a distinct entry even if added twice
+      statementListeners.add(own);
+      return () => void statementListeners.delete(own);
+    },
     async ping() {
       await prisma.$queryRaw`SELECT 1`;
     },

@@ -1,12 +1,15 @@
 // What every resolver receives. Built per HTTP request, and per operation on a WebSocket.
 import type { Services } from "../services/index.js";
 import type { Role } from "../generated/prisma/enums.js";
+import type { AuthenticatedConnection } from "../services/rooms/index.js";
 
 export interface Viewer {
   id: string;
   role: Role;
   /** When the access token this viewer was authenticated with stops being valid. */
   tokenExpiresAt: Date;
+  /** The login session (refresh-token family) of the access token; always set by verifyAccessToken. */
+  sessionId?: string;
 }
 
 export interface Context {
@@ -14,5 +17,7 @@ export interface Context {
   clientIp: string;
   transport: "http" | "ws";
   viewer: Viewer | null;
+  /** The WebSocket connection the operation runs on; null over HTTP. */
+  connection: AuthenticatedConnection | null;
   services: Services;
 }

@@ -1,19 +1,48 @@
+import { AppError, errorStatus } from "../errors.js";
 import type { Services } from "../services/index.js";
-import type { Context } from "./context.js";
+import type { AuthenticatedConnection } from "../services/rooms/index.js";
+import type { Context, Viewer } from "./context.js";
 
 export interface ContextInput {
   requestId: string;
   clientIp: string;
   transport: Context["transport"];
   authorization: string | null;
+  /**
+   * An already-authenticated viewer (the WebSocket transport passes its socket's viewer). When
+   * present it wins over `authorization`; null means anonymous.
+   */
+  viewer?: Viewer | null;
+  /** The WebSocket connection (authenticateConnection replaces its viewer); absent over HTTP. */
+  connection?: AuthenticatedConnection | null;
+}
+
+/**
+ * A bad or expired token fails the whole request (INVALID_TOKEN / TOKEN_EXPIRED) rather than
+ * running it anonymously, so clients know to refresh. On HTTP that is a 401 with
+ * `WWW-Authenticate: Bearer error="invalid_token"` (RFC 6750).
+ */
+async function resolveViewer(services: Services, input: ContextInput) {
+  if (input.viewer !== undefined) return input.viewer;
+  try {
+    return await services.auth.viewerFromAuthorization(input.authorization);
+  } catch (error) {
+    if (input.transport !== "http" || !(error instanceof AppError)) throw error;
+    const { code: _code, ...extensions } = error.extensions;
+    const status = errorStatus[error.code];
+    const headers = status === 401 ? { "WWW-Authenticate": 'Bearer error="invalid_token"' } : {};
+    throw new AppError(error.code, error.message, { ...extensions, http: { status, headers } });
+  }
 }
 
 export async function createContext(services: Services, input: ContextInput): Promise<Context> {
+  const viewer = await resolveViewer(services, input);
   return {
     requestId: input.requestId,
     clientIp: input.clientIp,
     transport: input.transport,
-    viewer: null,
+    viewer,
+    connection: input.connection ?? null,
     services,
   };
 }

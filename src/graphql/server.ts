@@ -1,6 +1,7 @@
 // The graphql-yoga instance: schema, context and every cross-cutting plugin, configured here once.
 // The HTTP and WebSocket transports both run operations through it.
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { useCSRFPrevention } from "@graphql-yoga/plugin-csrf-prevention";
 import { createYoga, type Plugin } from "graphql-yoga";
 import type { Config } from "../config/index.js";
 import type { Logger } from "../logger.js";
@@ -9,7 +10,20 @@ import { clientIpOf } from "../server/clientIp.js";
 import type { Services } from "../services/index.js";
 import type { Context } from "./context.js";
 import { createContext, type ContextInput } from "./contextFactory.js";
+import { corsOptions, useVaryOnOrigin } from "./cors.js";
+import { renderOfflineGraphiQL } from "./graphiql.js";
+import { useExecutionTimeout } from "./plugins/useExecutionTimeout.js";
+import { CSRF_HEADER, useHttpRequestErrors } from "./plugins/useHttpRequestErrors.js";
+import { useIntrospectionSwitch } from "./plugins/useIntrospectionSwitch.js";
+import { useQueryLimits } from "./plugins/useQueryLimits.js";
 import { useErrorFormatting } from "./plugins/useErrorFormatting.js";
+import { useRateLimitStatus } from "./plugins/useRateLimitStatus.js";
+import { operationLogger } from "./operationLog.js";
+import { useAudit } from "./plugins/useAudit.js";
+import { useSubscriptionMetrics } from "./plugins/useSubscriptionMetrics.js";
+import { useSharedSubscriptionExecution } from "./plugins/useSharedSubscriptionExecution.js";
+import { useOperationTiming, useResponseTime } from "./plugins/useTiming.js";
+import { operationMetrics } from "../metrics/operationMetrics.js";
 import { requestIdOf, useRequestId } from "./requestId.js";
 
 export interface NodeServerContext {
@@ -33,6 +47,10 @@ export function createGraphQLServer({ config, logger, services, plugins = [] }: 
     batching: false,
     landingPage: false,
     graphiql: config.isProduction ? false : { title: "Mundo Tango API", subscriptionsProtocol: "WS" },
+    // GraphiQL's scripts and styles inlined in the page: no CDN, so it works offline.
+    renderGraphiQL: renderOfflineGraphiQL,
+    cors: corsOptions(config),
+    maxRequestBodySize: config.http.maxBodyBytes,
     maskedErrors: false,
     logging: logger.child({ component: "yoga" }),
     // Over WebSocket the transport hands its own ContextInput as `ws` (see transport/ws.ts).
@@ -48,7 +66,26 @@ export function createGraphQLServer({ config, logger, services, plugins = [] }: 
               authorization: initial.request.headers.get("authorization"),
             },
       ),
-    plugins: [useRequestId(), ...plugins, useErrorFormatting({ logger })],
+    plugins: [
+      useResponseTime(),
+      useRequestId(),
+      useVaryOnOrigin(),
+      // GET and form/multipart/text POSTs skip the CORS preflight: they need this header.
+      useCSRFPrevention({ requestHeaders: [CSRF_HEADER] }),
+      useHttpRequestErrors({ maxBodyBytes: config.http.maxBodyBytes }),
+      useIntrospectionSwitch(config.http.introspection),
+      useQueryLimits({ hideSuggestions: config.isProduction }),
+      useExecutionTimeout(config.http.executionTimeoutMs),
+      // One execution per event per distinct subscription (per viewer only where a field needs it).
+      useSharedSubscriptionExecution({ viewerDependentFields: ["User.email", "Event.viewerIsAttending"] }),
+      ...plugins, useRateLimitStatus(), useErrorFormatting({ logger }),
+      // After the error formatting: these see the error codes clients see.
+      useOperationTiming({
+        listeners: [operationLogger(logger.child({ component: "graphql" }), config.log), operationMetrics(services.metrics)],
+      }),
+      useSubscriptionMetrics(services.metrics),
+      useAudit({ audit: services.audit }),
+    ],
   });
 }
 

@@ -6,10 +6,13 @@ import type { Config } from "../config/index.js";
 import { openDatabase } from "../db/client.js";
 import { createGraphQLServer, GRAPHQL_PATH } from "../graphql/server.js";
 import type { Logger } from "../logger.js";
+import { createMetrics } from "../metrics/registry.js";
+import { wireMetrics } from "../metrics/wiring.js";
 import { createRedis } from "../redis.js";
 import { createServices } from "../services/index.js";
 import { attachWebSocketTransport } from "../transport/ws.js";
 import { readinessCheck } from "./readiness.js";
+import { METRICS_PATH, metricsRoute } from "./metricsRoute.js";
 import { health, notFound, ready } from "./routes.js";
 
 export interface App {
@@ -27,18 +30,30 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
     log: logger.child({ component: "db" }),
   });
   const redis = config.redisUrl ? createRedis(config.redisUrl, logger) : null;
-  const services = createServices({ config, logger, db, redis });
+  const metrics = createMetrics({ logger });
+  const services = createServices({ config, logger, db, redis, metrics });
+  // Subscribes to access revocations and creates/promotes the ADMIN_EMAIL account.
+  await services.auth.bootstrap().catch(async (error) => {
+    await services.rooms.close();
+    await services.auth.close();
+    redis?.disconnect();
+    await db.close();
+    throw error;
+  });
   const yoga = createGraphQLServer({ config, logger, services });
   const checkReadiness = readinessCheck(db, redis);
+  const serveMetrics = metricsRoute(metrics, config.metricsToken, logger);
 
   const httpServer = createServer((req: IncomingMessage, res: ServerResponse) => {
     const path = (req.url ?? "/").split("?")[0];
     if (path === GRAPHQL_PATH) return void yoga(req, res);
     if (path === "/health") return health(req, res);
     if (path === "/ready") return void ready(req, res, checkReadiness);
+    if (path === METRICS_PATH) return void serveMetrics(req, res);
     return notFound(req, res);
   });
-  const ws = attachWebSocketTransport({ httpServer, yoga, config, logger });
+  const ws = attachWebSocketTransport({ httpServer, yoga, config, logger, services });
+  wireMetrics({ metrics, services, wss: ws.wss });
 
   await new Promise<void>((resolve, reject) => {
     httpServer.once("error", reject);
@@ -56,6 +71,11 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
       const timer = setTimeout(() => httpServer.closeAllConnections(), config.shutdownTimeoutMs);
       await closed;
       clearTimeout(timer);
+      // Streams ended with their sockets; this removes what is left of this instance's presence.
+      await services.rooms.close();
+      await services.auth.close();
+      // Audit rows are written in the background: let the last ones land before the pool closes.
+      await services.audit.flush();
       await redis?.quit().catch(() => redis.disconnect());
       await db.close();
     })());

@@ -4,19 +4,33 @@ import type { Redis } from "ioredis";
 import type { Config } from "../config/index.js";
 import type { Database } from "../db/client.js";
 import type { Logger } from "../logger.js";
+import type { Metrics } from "../metrics/registry.js";
+import { createAuditService } from "./audit/index.js";
+import { createAuthService } from "./auth/index.js";
+import { createEventService } from "./events/index.js";
+import { createRateLimitService } from "./rateLimit/index.js";
+import { createRoomsService } from "./rooms/index.js";
 
 export interface ServiceDeps {
   config: Config;
   logger: Logger;
   db: Database;
   redis: Redis | null;
+  /** This instance's Prometheus metrics: services count what only they see (see src/metrics/). */
+  metrics: Metrics;
 }
 
 export function createServices(deps: ServiceDeps) {
   const { db } = deps;
+  const auth = createAuthService({ config: deps.config, logger: deps.logger, prisma: db.prisma, redis: deps.redis });
   return {
     ...deps,
     prisma: db.prisma,
+    audit: createAuditService({ prisma: db.prisma, logger: deps.logger.child({ component: "audit" }) }),
+    rateLimit: createRateLimitService(deps),
+    auth,
+    events: createEventService({ prisma: db.prisma }),
+    rooms: createRoomsService({ ...deps, prisma: db.prisma, verifyAccessToken: auth.verifyAccessToken }),
   };
 }
 

@@ -1,15 +1,23 @@
 // graphql-ws adapter: the WebSocket transport on the HTTP server's port and path. Every
 // operation goes through yoga's envelop pipeline (getEnveloped), so plugins run as on HTTP.
+// What a socket may do is decided elsewhere (auth service, rooms service, @auth); this file maps
+// it onto the protocol: connection_init auth, close codes, caps, keepalive, shutdown.
 import type { Server as HttpServer } from "node:http";
 import { randomUUID } from "node:crypto";
-import type { ExecutionArgs } from "graphql";
+import { getOperationAST, GraphQLError, type DocumentNode, type ExecutionArgs } from "graphql";
+import type { SubscribePayload } from "graphql-ws";
 import { useServer } from "graphql-ws/use/ws";
 import { WebSocketServer } from "ws";
 import type { Config } from "../config/index.js";
+import { AppError } from "../errors.js";
 import type { ContextInput } from "../graphql/contextFactory.js";
+import { formatError, isFormatted } from "../graphql/plugins/errorFormat.js";
 import { GRAPHQL_PATH, type GraphQLServer } from "../graphql/server.js";
 import type { Logger } from "../logger.js";
 import { clientIpOf } from "../server/clientIp.js";
+import type { Services } from "../services/index.js";
+import { keepSocketsAlive } from "./keepalive.js";
+import { CLOSE_TOO_MANY_SOCKETS, CLOSE_TRY_AGAIN, SocketSession, SocketSessions } from "./socketSession.js";
 
 type Enveloped = ReturnType<GraphQLServer["getEnveloped"]>;
 
@@ -18,6 +26,14 @@ export interface WebSocketTransportOptions {
   yoga: GraphQLServer;
   config: Config;
   logger: Logger;
+  services: Services;
+}
+
+interface SocketExtra {
+  session: SocketSession;
+  /** Resolves when the socket's close handling (subscriptions ended, counters released) is done. */
+  finished: Promise<void>;
+  finish: () => void;
 }
 
 function authorizationFrom(params: Record<string, unknown> | undefined): string | null {
@@ -25,25 +41,91 @@ function authorizationFrom(params: Record<string, unknown> | undefined): string 
   return typeof value === "string" ? value : null;
 }
 
-export function attachWebSocketTransport({ httpServer, yoga, config, logger }: WebSocketTransportOptions) {
-  const wss = new WebSocketServer({ server: httpServer, path: GRAPHQL_PATH, maxPayload: config.ws.maxPayloadBytes });
+const isSubscription = (document: DocumentNode, operationName?: string | null) =>
+  getOperationAST(document, operationName)?.operation === "subscription";
 
-  const server = useServer<Record<string, unknown> | undefined>(
+export function attachWebSocketTransport({ httpServer, yoga, config, logger, services }: WebSocketTransportOptions) {
+  const log = logger.child({ component: "ws" });
+  const wss = new WebSocketServer({ server: httpServer, path: GRAPHQL_PATH, maxPayload: config.ws.maxPayloadBytes });
+  const { connections } = services.rooms;
+  const sessions = new SocketSessions();
+  const finishing = new Set<Promise<void>>();
+  const tooManySubscriptions = () =>
+    new AppError(
+      "RATE_LIMITED",
+      `This connection already runs ${config.ws.maxSubscriptionsPerSocket} subscriptions (the maximum); complete one first`,
+    );
+
+  const server = useServer<Record<string, unknown> | undefined, Partial<SocketExtra>>(
     {
       connectionInitWaitTimeout: config.ws.connectionInitTimeoutMs,
       execute: (args) => (args.rootValue as Enveloped).execute(args as ExecutionArgs),
       subscribe: (args) => (args.rootValue as Enveloped).subscribe(args as ExecutionArgs),
-      onSubscribe: async (ctx, _id, params) => {
+
+      onConnect: async (ctx) => {
+        const { socket } = ctx.extra;
+        let viewer;
+        try {
+          viewer = await services.auth.viewerFromAuthorization(authorizationFrom(ctx.connectionParams));
+        } catch (error) {
+          if (error instanceof AppError) return false; // graphql-ws closes with 4403 Forbidden
+          throw error;
+        }
+        let admission;
+        try {
+          admission = await connections.open(viewer);
+        } catch {
+          socket.close(CLOSE_TRY_AGAIN, "Try again later");
+          return false;
+        }
+        if (admission === "token-expired") return false; // 4403, like any other bad token
+        if (admission === "too-many-connections") {
+          socket.close(CLOSE_TOO_MANY_SOCKETS, `Too many connections (at most ${config.ws.maxSocketsPerUser} per user)`);
+          return false;
+        }
+        if (socket.readyState !== socket.OPEN) {
+          void connections.close(viewer);
+          return false;
+        }
+        const session = new SocketSession(socket, viewer);
+        sessions.add(session);
+        let finish!: () => void;
+        const finished = new Promise<void>((resolve) => (finish = resolve));
+        finishing.add(finished);
+        void finished.then(() => finishing.delete(finished));
+        Object.assign(ctx.extra, { session, finished, finish });
+        return true;
+      },
+
+      onSubscribe: async (ctx, id, params: SubscribePayload) => {
+        const session = ctx.extra.session!;
         const ws: ContextInput = {
           requestId: randomUUID(),
           clientIp: clientIpOf(ctx.extra.request, config.trustProxy),
           transport: "ws",
-          authorization: authorizationFrom(ctx.connectionParams),
+          authorization: null,
+          viewer: session.viewer,
+          connection: session,
         };
+        const refuse = (errors: readonly GraphQLError[]) =>
+          errors.map((error) => formatError(error, { requestId: ws.requestId, logger: log }));
         const enveloped = yoga.getEnveloped({ ws, req: ctx.extra.request, socket: ctx.extra.socket, params });
-        const document = enveloped.parse(params.query);
+        let document: DocumentNode;
+        try {
+          document = enveloped.parse(params.query);
+        } catch (error) {
+          if (error instanceof GraphQLError) return refuse([error]);
+          throw error;
+        }
         const errors = enveloped.validate(enveloped.schema, document);
-        if (errors.length > 0) return errors;
+        if (errors.length > 0) return refuse(errors);
+        if (isSubscription(document, params.operationName)) {
+          // graphql-ws drops an id from ctx.subscriptions as soon as the client completes it.
+          const ended = session.forgetEnded((running) => running in ctx.subscriptions);
+          for (let i = 0; i < ended; i += 1) void connections.subscriptionEnded();
+          if (!session.startSubscription(id, config.ws.maxSubscriptionsPerSocket)) return refuse([tooManySubscriptions()]);
+          void connections.subscriptionStarted();
+        }
         return {
           schema: enveloped.schema,
           operationName: params.operationName,
@@ -53,18 +135,60 @@ export function attachWebSocketTransport({ httpServer, yoga, config, logger }: W
           rootValue: enveloped,
         };
       },
+
+      // An error graphql-ws sends itself (a subscription source that throws mid-stream) carries
+      // the raw message: mask and log it like any other error. Refusals above are already formatted.
+      onError: (_ctx, _id, _payload, errors) =>
+        errors.map((error) => (isFormatted(error) ? error : formatError(error, { logger: log })).toJSON()),
+
+      onComplete: (ctx, id) => {
+        if (ctx.extra.session?.endSubscription(id)) void connections.subscriptionEnded();
+      },
+
+      // Runs after graphql-ws ended (and awaited) every subscription of the socket.
+      onClose: (ctx) => {
+        const { session, finish } = ctx.extra;
+        if (!session || !finish) return;
+        sessions.remove(session);
+        const running = session.dispose();
+        for (let i = 0; i < running; i += 1) void connections.subscriptionEnded();
+        void connections.close(session.viewer);
+        finish();
+      },
     },
     wss,
+    0, // graphql-ws keepalive off: keepalive.ts implements the configured one
   );
 
-  wss.on("error", (error) => logger.error({ err: error }, "websocket server error"));
+  // ws emits 'error' on a socket for a client's protocol violation (e.g. a frame over maxPayload)
+  // and closes it itself with the matching code (1009). graphql-ws reports each such error on the
+  // console as an internal error: replace its listener (registered by useServer above).
+  wss.on("connection", (socket) => {
+    socket.removeAllListeners("error");
+    socket.on("error", (error: Error & { code?: string }) =>
+      log.debug({ err: error.message, code: error.code }, "websocket closed after a client protocol error"),
+    );
+  });
+  const keepalive = keepSocketsAlive(wss, config.ws);
+  const stopListening = services.auth.onAccessRevoked(({ userId, sessionId }) => sessions.revoke(userId, sessionId));
+  wss.on("error", (error) => log.error({ err: error }, "websocket server error"));
 
   return {
     wss,
-    /** Closes every socket with 1001 (going away) and stops accepting new ones. */
+    /**
+     * Closes every socket with 1001 (going away) and stops accepting new ones; resolves once each
+     * socket's subscriptions ended. A peer that does not answer the close within
+     * SHUTDOWN_TIMEOUT_MS is cut off.
+     */
     async close() {
+      keepalive.stop();
+      stopListening();
+      const cutOff = setTimeout(() => {
+        for (const socket of wss.clients) socket.terminate();
+      }, config.shutdownTimeoutMs);
       await server.dispose();
-      await new Promise<void>((resolve) => wss.close(() => resolve()));
+      await Promise.all([...finishing]);
+      clearTimeout(cutOff);
     },
   };
 }

@@ -2,6 +2,7 @@
 // requestId. Unknown errors become INTERNAL_SERVER_ERROR "Unexpected error." and are logged in
 // full on the server only (in every environment: the log line carries the same requestId).
 import { GraphQLError } from "graphql";
+import { DATABASE_UNAVAILABLE_MESSAGE, isDatabaseUnavailable } from "../../db/unavailable.js";
 import { errorStatus, isErrorCode, type ErrorCode } from "../../errors.js";
 import type { Logger } from "../../logger.js";
 
@@ -42,6 +43,12 @@ export function formatError(error: GraphQLError, { requestId, logger }: FormatOp
   if (original instanceof GraphQLError) {
     code = graphqlSpecCode(original);
     extensions = { ...original.extensions, ...extensions };
+  } else if (original && isDatabaseUnavailable(original)) {
+    // Logged for operators; the client only learns it may retry (no host, port or SQL).
+    logger.warn({ requestId, err: original, path: error.path?.join(".") }, "database unavailable");
+    code = "SERVICE_UNAVAILABLE";
+    message = DATABASE_UNAVAILABLE_MESSAGE;
+    extensions = {};
   } else if (original) {
     code = prismaCode(original as PrismaLikeError);
     if (code === "CONFLICT") message = "A record with these values already exists";

@@ -1,0 +1,26 @@
+// Sizes of every scenario in one place. The defaults are what fits one run in about 10 minutes on
+// this shared 2-core machine (see BENCHMARKS.md); the targets are larger, so each size can
+// be raised on a quieter machine: BENCH_SUBSCRIBERS=1000 BENCH_MESSAGES=200 BENCH_CONNECTIONS=10000.
+// BENCH_QUICK=1 shrinks everything for a smoke run of the harness itself.
+const quick = process.env.BENCH_QUICK === "1";
+const sized = (name: string, normal: number, small: number) => {
+  const value = Number(process.env[name]);
+  return Number.isInteger(value) && value > 0 ? value : quick ? small : normal;
+};
+
+export const SCALE = {
+  rounds: quick ? 1 : 3,
+  httpConnections: 32,
+  httpWarmupSec: quick ? 1 : 3,
+  httpRoundSec: quick ? 2 : 5,
+  fanoutSubscribers: sized("BENCH_SUBSCRIBERS", 250, 100),
+  fanoutMessages: sized("BENCH_MESSAGES", 50, 20),
+  fanoutWarmupMessages: quick ? 5 : 10,
+  connections: sized("BENCH_CONNECTIONS", 2000, 500),
+  messageSubscribers: 10,
+  messagesPerRound: quick ? 100 : 200,
+  messageConcurrency: 8,
+} as const;
+
+/** The target sizes, printed next to the sizes used. */
+export const TARGET = { fanoutSubscribers: 1000, fanoutMessages: 200, connections: 10_000 } as const;

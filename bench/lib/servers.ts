@@ -1,0 +1,51 @@
+// Every server the scenarios compare, started the same way (own process, pinned to the server core).
+import { randomBytes } from "node:crypto";
+import { benchDatabaseUrl, REDIS_URL } from "./db.js";
+import { startServer, type RunningServer } from "./proc.js";
+import { JWT_SECRET } from "./tokens.js";
+
+let nextPort = 4700;
+let nextCluster = 0;
+
+/** Redis keys of this run start with this; run.ts deletes them at the end. */
+export const REDIS_PREFIX = `mt-bench:${process.pid}:`;
+
+/**
+ * A fresh Redis namespace for each group of instances that should see each other: state left by
+ * an instance stopped mid-scenario (presence, socket counts) never leaks into the next scenario.
+ */
+export const newCluster = () => `${REDIS_PREFIX}${nextCluster++}:`;
+
+/** Ours with production settings: auth, rate limits, masking, metrics on, logs at warn. */
+export function startOurs(opts: { cluster?: string; env?: Record<string, string> } = {}): Promise<RunningServer> {
+  const cluster = opts.cluster ?? newCluster();
+  return startServer({
+    name: "ours",
+    script: "src/main.ts",
+    port: nextPort++,
+    env: {
+      NODE_ENV: "production",
+      HOST: "127.0.0.1",
+      JWT_SECRET,
+      LOG_LEVEL: "warn",
+      METRICS_TOKEN: randomBytes(24).toString("base64url"),
+      DATABASE_URL: benchDatabaseUrl(),
+      REDIS_URL,
+      ROOMS_REDIS_PREFIX: `${cluster}rooms:`,
+      RATE_LIMIT_REDIS_PREFIX: `${cluster}ratelimit:`,
+      ...opts.env,
+    },
+  });
+}
+
+export type PeerName = "yogaPg" | "apollo" | "mercuriusJit" | "wsRaw" | "graphqlWsStock";
+
+export function startPeer(name: PeerName): Promise<RunningServer> {
+  return startServer({
+    name,
+    script: `bench/peers/${name}.ts`,
+    port: nextPort++,
+    env: { DATABASE_URL: benchDatabaseUrl(), NODE_ENV: "production" },
+    readyPath: "/",
+  });
+}

@@ -1,0 +1,98 @@
+// messages: sendMessage end to end (stored, then delivered to 10 subscribers), closed-loop senders.
+import { closeAll, openMany, openRawSubscriber, type OpenSocket } from "../lib/clients.js";
+import { ROOMS, type Seeded } from "../lib/db.js";
+import { openOurSubscribers, sendMessage, type SenderPool } from "../lib/ours.js";
+import type { RunningServer } from "../lib/proc.js";
+import type { ScenarioReport, ServerResult } from "../lib/report.js";
+import { SCALE } from "../lib/scale.js";
+import { startOurs, startPeer } from "../lib/servers.js";
+import { medianOf, sleep } from "../lib/stats.js";
+
+const MARKER = "<msg>";
+
+interface Side {
+  start(): Promise<RunningServer>;
+  open(server: RunningServer, onFrame: (data: Buffer) => void): Promise<OpenSocket[]>;
+  send(server: RunningServer, text: string): Promise<void>;
+}
+
+/** Sends `count` messages from `concurrency` closed-loop senders; done when all are delivered everywhere. */
+async function round(server: RunningServer, side: Side, counter: { delivered: number }, count: number) {
+  counter.delivered = 0;
+  const expected = count * SCALE.messageSubscribers;
+  const t0 = performance.now();
+  let sent = 0;
+  await Promise.all(
+    Array.from({ length: SCALE.messageConcurrency }, async () => {
+      while (sent < count) {
+        sent++;
+        await side.send(server, `${MARKER} ${sent}`);
+      }
+    }),
+  );
+  for (let waited = 0; counter.delivered < expected; waited += 5) {
+    if (waited > 15_000) throw new Error(`only ${counter.delivered} of ${expected} deliveries arrived`);
+    await sleep(5);
+  }
+  return { msgsPerSec: count / ((performance.now() - t0) / 1000) };
+}
+
+async function measure(name: string, side: Side): Promise<ServerResult> {
+  const server = await side.start();
+  const counter = { delivered: 0 };
+  let sockets: OpenSocket[] = [];
+  try {
+    sockets = await side.open(server, (data) => data.includes(MARKER) && counter.delivered++);
+    await sleep(1000);
+    await round(server, side, counter, Math.ceil(SCALE.messagesPerRound / 5));
+    const rounds = [];
+    for (let i = 0; i < SCALE.rounds; i++) rounds.push(await round(server, side, counter, SCALE.messagesPerRound));
+    return { server: name, rounds, median: medianOf(rounds) };
+  } finally {
+    closeAll(sockets);
+    await server.stop();
+  }
+}
+
+export async function messages(seeded: Seeded, senders: SenderPool): Promise<ScenarioReport> {
+  const subscribers = seeded.members.slice(100, 100 + SCALE.messageSubscribers);
+  const roomId = seeded.rooms.get(ROOMS.messages)!;
+  const ours: Side = {
+    start: () => startOurs(),
+    // One user per subscriber socket: 10 distinct members of the room.
+    open: async (server, onFrame) =>
+      (
+        await Promise.all(
+          subscribers.map((user) => openOurSubscribers({ url: server.url, users: [user], count: 1, roomOf: () => ROOMS.messages, onFrame })),
+        )
+      ).flat(),
+    send: (server, text) => sendMessage(server.url + "/graphql", senders, ROOMS.messages, text),
+  };
+  const raw: Side = {
+    start: () => startPeer("wsRaw"),
+    open: (server, onFrame) =>
+      openMany(SCALE.messageSubscribers, 10, () => openRawSubscriber(server.url.replace(/^http/, "ws") + "/ws", ROOMS.messages, onFrame)),
+    send: async (server, text) => {
+      const res = await fetch(server.url + "/message", {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ room: ROOMS.messages, roomId, authorId: senders.take().user.id, text }),
+      });
+      if (!res.ok) throw new Error(`wsRaw /message: HTTP ${res.status}`);
+      await res.arrayBuffer();
+    },
+  };
+  const results = [await measure("ours", ours), await measure("wsRaw", raw)];
+  return {
+    id: "messages",
+    title: "4. messages",
+    method:
+      `${SCALE.messageSubscribers} subscribers in one room; ${SCALE.messageConcurrency} closed-loop senders post ${SCALE.messagesPerRound} messages per round over HTTP ` +
+      `(a ${Math.ceil(SCALE.messagesPerRound / 5)}-message warm-up, ${SCALE.rounds} rounds); a round ends when every message has reached every subscriber. ` +
+      "ours: `sendMessage` (auth, rate limit, validation, INSERT via Prisma, publish, graphql-ws delivery). wsRaw: POST /message does one `pg` INSERT … RETURNING and sends the row as JSON to the room's sockets.",
+    metrics: [{ key: "msgsPerSec", label: "messages/s", higherIsBetter: true, digits: 0 }],
+    primary: "msgsPerSec",
+    results,
+    notes: [],
+  };
+}

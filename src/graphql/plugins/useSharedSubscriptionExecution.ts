@@ -1,0 +1,95 @@
+// Executes a subscription event once per distinct operation instead of once per subscriber.
+//
+// graphql-js runs a subscription's selection set for every subscriber on every event: a room of
+// N sockets costs N executions (and N author lookups) per message. The room event bus hands the
+// SAME event object to every local subscriber, so the result of one execution can be reused by
+// every subscriber whose operation would compute the same thing: same document, operation name
+// and variables, and — when the document selects a field whose value depends on who asks — the
+// same viewer. Per-subscriber filtering (excludeSelf, replay) happens in the source stream, before
+// this point, so it is unchanged. A result with errors is never shared: that subscriber's event is
+// executed again on its own, so error extensions (requestId…) stay its own.
+import { getDocumentString } from "@envelop/core";
+import { mapAsyncIterator } from "@graphql-tools/utils";
+import {
+  createSourceEventStream,
+  execute,
+  TypeInfo,
+  visit,
+  visitWithTypeInfo,
+  type DocumentNode,
+  type ExecutionArgs,
+  type ExecutionResult,
+  type GraphQLSchema,
+} from "graphql";
+import type { Plugin } from "graphql-yoga";
+import type { Context } from "../context.js";
+
+export interface SharedSubscriptionExecutionOptions {
+  /** "Type.field" names whose value differs by viewer; documents selecting one are shared per viewer. */
+  viewerDependentFields: string[];
+}
+
+type Results = Map<string, Promise<ExecutionResult>>;
+
+function selectsAny(schema: GraphQLSchema, document: DocumentNode, fields: ReadonlySet<string>): boolean {
+  const typeInfo = new TypeInfo(schema);
+  let found = false;
+  visit(
+    document,
+    visitWithTypeInfo(typeInfo, {
+      Field(node) {
+        const parent = typeInfo.getParentType();
+        if (parent && fields.has(`${parent.name}.${node.name.value}`)) found = true;
+      },
+    }),
+  );
+  return found;
+}
+
+export function useSharedSubscriptionExecution(options: SharedSubscriptionExecutionOptions): Plugin<Context> {
+  const viewerDependent = new Set(options.viewerDependentFields);
+  /** Per event object: the results computed for it so far, by operation key. Dies with the event. */
+  const resultsByEvent = new WeakMap<object, Results>();
+  const documentIds = new WeakMap<DocumentNode, string>();
+  const perViewer = new WeakMap<DocumentNode, boolean>();
+  let nextDocumentId = 0;
+
+  function operationKey(args: ExecutionArgs): string {
+    const { document, schema } = args;
+    let id = documentIds.get(document);
+    if (id === undefined) documentIds.set(document, (id = getDocumentString(document) ?? `#${nextDocumentId++}`));
+    let byViewer = perViewer.get(document);
+    if (byViewer === undefined) perViewer.set(document, (byViewer = selectsAny(schema, document, viewerDependent)));
+    const viewer = (args.contextValue as Context).viewer;
+    // The role is always part of the key: directives may answer differently per role.
+    const who = byViewer ? `${viewer?.id ?? "-"}:${viewer?.role ?? "-"}` : (viewer?.role ?? "-");
+    return `${who}\n${args.operationName ?? ""}\n${JSON.stringify(args.variableValues ?? {})}\n${id}`;
+  }
+
+  const executeFor = (args: ExecutionArgs, event: unknown) => execute({ ...args, rootValue: event });
+
+  function sharedResult(args: ExecutionArgs, key: string, event: unknown): Promise<ExecutionResult> | ExecutionResult {
+    if (typeof event !== "object" || event === null) return executeFor(args, event);
+    let results = resultsByEvent.get(event);
+    if (!results) resultsByEvent.set(event, (results = new Map()));
+    let result = results.get(key);
+    if (!result) results.set(key, (result = Promise.resolve(executeFor(args, event))));
+    return result.then(
+      (shared) => (shared.errors?.length ? executeFor(args, event) : { ...shared }),
+      () => executeFor(args, event),
+    );
+  }
+
+  async function subscribe(args: ExecutionArgs) {
+    const source = await createSourceEventStream(args);
+    if (!(Symbol.asyncIterator in source)) return source;
+    const key = operationKey(args);
+    return mapAsyncIterator(source as AsyncIterable<unknown>, (event) => sharedResult(args, key, event));
+  }
+
+  return {
+    onSubscribe({ setSubscribeFn }) {
+      setSubscribeFn(subscribe as Parameters<typeof setSubscribeFn>[0]);
+    },
+  };
+}

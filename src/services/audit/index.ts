@@ -1,0 +1,105 @@
+// The audit trail: one row per mutation call (who, which operation, on what, with which outcome,
+// request id, client IP, time). Rows are written in the background so a mutation's response
+// never waits for its audit row; a failed write is logged with the operations it concerned.
+// No arguments are stored, so nothing a client sent (passwords, tokens) can end up here.
+import type { AuditLog, Prisma, PrismaClient } from "../../generated/prisma/client.js";
+import type { Logger } from "../../logger.js";
+import { decodeAuditCursor, encodeAuditCursor } from "./cursor.js";
+
+export interface AuditEntry {
+  userId: string | null;
+  /** The mutation field, e.g. "login". */
+  operation: string;
+  /** The id argument, or the global id of the record the mutation returned. */
+  targetId: string | null;
+  /** "OK" or the error code. */
+  outcome: string;
+  requestId: string | null;
+  clientIp: string | null;
+  createdAt: Date;
+}
+
+export interface AuditFilter {
+  userId?: string | null;
+  operation?: string | null;
+  outcome?: string | null;
+  /** Inclusive. */
+  since?: Date | null;
+  /** Exclusive. */
+  until?: Date | null;
+}
+
+export interface AuditPage {
+  entries: AuditLog[];
+  hasNextPage: boolean;
+  totalCount: () => Promise<number>;
+}
+
+function whereOf(filter: AuditFilter = {}): Prisma.AuditLogWhereInput {
+  return {
+    ...(filter.userId ? { userId: filter.userId } : {}),
+    ...(filter.operation ? { operation: filter.operation } : {}),
+    ...(filter.outcome ? { outcome: filter.outcome } : {}),
+    ...(filter.since || filter.until
+      ? { createdAt: { ...(filter.since ? { gte: filter.since } : {}), ...(filter.until ? { lt: filter.until } : {}) } }
+      : {}),
+  };
+}
+
+export function createAuditService({ prisma, logger }: { prisma: PrismaClient; logger: Logger }) {
+  const writes = new Set<Promise<void>>();
+
+  return {
+    /** Stores entries without making the caller wait; see flush(). */
+    record(entries: AuditEntry[]): void {
+      if (entries.length === 0) return;
+      const write = prisma.auditLog.createMany({ data: entries }).then(
+        () => undefined,
+        (err: unknown) =>
+          logger.error(
+            { err, operations: entries.map((e) => e.operation), requestId: entries[0]!.requestId },
+            "could not write audit log entries",
+          ),
+      );
+      writes.add(write);
+      void write.finally(() => writes.delete(write));
+    },
+
+    /** Resolves once every entry recorded so far is written (or its failure logged). */
+    async flush(): Promise<void> {
+      while (writes.size > 0) await Promise.all(writes);
+    },
+
+    /** Newest first, `first` entries after the `after` cursor. */
+    async page({ first, after, filter }: { first: number; after?: string | null; filter?: AuditFilter }): Promise<AuditPage> {
+      const where = whereOf(filter);
+      const cursor = after ? decodeAuditCursor(after) : null;
+      const rows = await prisma.auditLog.findMany({
+        where: cursor
+          ? {
+              AND: [
+                where,
+                {
+                  OR: [
+                    { createdAt: { lt: cursor.createdAt } },
+                    { createdAt: cursor.createdAt, id: { lt: cursor.id } },
+                  ],
+                },
+              ],
+            }
+          : where,
+        orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+        take: first + 1,
+      });
+      return {
+        entries: rows.slice(0, first),
+        hasNextPage: rows.length > first,
+        totalCount: () => prisma.auditLog.count({ where }),
+      };
+    },
+
+    cursorOf: (entry: AuditLog) => encodeAuditCursor(entry),
+  };
+}
+
+export type AuditService = ReturnType<typeof createAuditService>;

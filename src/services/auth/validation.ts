@@ -1,0 +1,37 @@
+// Account input rules, checked in the service so every caller (GraphQL, seed, bootstrap) obeys them.
+import { z } from "zod";
+import { badUserInput } from "../../errors.js";
+import { zodIssues } from "../../schema/validation.js";
+
+export const PASSWORD_MIN = 10;
+export const PASSWORD_MAX = 128;
+export const DISPLAY_NAME_MAX = 60;
+
+export const normalizeEmail = (email: string) => email.trim().toLowerCase();
+
+export const emailSchema = z.string().transform(normalizeEmail).pipe(z.email({ message: "must be a valid email address" }).max(254));
+export const passwordSchema = z
+  .string()
+  .min(PASSWORD_MIN, { message: `must be at least ${PASSWORD_MIN} characters` })
+  .max(PASSWORD_MAX, { message: `must be at most ${PASSWORD_MAX} characters` });
+export const displayNameSchema = z
+  .string()
+  .trim()
+  .min(1, { message: "must not be empty" })
+  .max(DISPLAY_NAME_MAX, { message: `must be at most ${DISPLAY_NAME_MAX} characters` });
+
+export const registerSchema = z.object({ email: emailSchema, password: passwordSchema, displayName: displayNameSchema });
+
+export type RegisterInput = z.input<typeof registerSchema>;
+export interface LoginInput {
+  email: string;
+  password: string;
+}
+
+/** Parses or throws BAD_USER_INPUT naming each offending field (paths under `prefix`, e.g. "input"). */
+export function parseInput<S extends z.ZodType>(schema: S, value: unknown, prefix: string[] = []): z.output<S> {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  const issues = zodIssues(result.error, prefix);
+  throw badUserInput(`Invalid input: ${issues.map((i) => `${i.path}: ${i.message}`).join("; ")}`, issues);
+}

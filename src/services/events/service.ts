@@ -1,0 +1,231 @@
+// Events: listing (cursor connection and page numbers), organizer CRUD and attendance.
+// Callers pass database ids; decoding global ids is the GraphQL layer's job.
+import { forbidden, notFound } from "../../errors.js";
+import type { Event, Prisma, PrismaClient, User } from "../../generated/prisma/client.js";
+import type { Role } from "../../generated/prisma/enums.js";
+import { parseInput } from "../auth/validation.js";
+import { dateKey } from "../pagination/cursor.js";
+import { keysetConnection, pageRequest, type Connection, type ConnectionArgs, type KeysetOrder } from "../pagination/keyset.js";
+import { numberedPage, offsetWindow, type NumberedPage, type PageArgs } from "../pagination/offset.js";
+import { eventWhere } from "./filter.js";
+import { eventOrder, type EventOrderInput } from "./ordering.js";
+import { eventSchema, type EventFilter, type EventInput, type EventPatch } from "./validation.js";
+
+export const MAX_PAGE_SIZE = 100;
+export const DEFAULT_PAGE_SIZE = 20;
+const pageSizes = { defaultSize: DEFAULT_PAGE_SIZE, max: MAX_PAGE_SIZE };
+
+/** Who is acting: the signed-in user's id and role. */
+export interface Actor {
+  id: string;
+  role: Role;
+}
+
+export interface EventListArgs {
+  filter?: EventFilter | null;
+  orderBy?: EventOrderInput | null;
+}
+
+type AttendanceWithUser = Prisma.AttendanceGetPayload<{ include: { user: true } }>;
+
+/** Attendees oldest first; a cursor belongs to the attendee list of one event. */
+const attendeeOrder = (eventId: string): KeysetOrder<AttendanceWithUser, Date> => ({
+  name: `attendees:${eventId}`,
+  field: "createdAt",
+  direction: "asc",
+  codec: dateKey,
+  keyOf: (attendance) => attendance.createdAt,
+  tieBreaker: "userId",
+  tieBreakerOf: (attendance) => attendance.userId,
+});
+
+const isForeignKeyViolation = (error: unknown) => (error as { code?: string } | null)?.code === "P2003";
+
+export function createEventService({ prisma }: { prisma: PrismaClient }) {
+  async function find(id: string): Promise<Event> {
+    const event = await prisma.event.findUnique({ where: { id } });
+    if (!event) throw notFound("Event");
+    return event;
+  }
+
+  function assertCanManage(actor: Actor, event: Event): void {
+    if (actor.role !== "ADMIN" && actor.id !== event.organizerId) {
+      throw forbidden("Only the event's organizer or an admin can change it");
+    }
+  }
+
+  /** Rows in `ids` order; a missing id gives null. */
+  async function byIds(ids: readonly string[]): Promise<(Event | null)[]> {
+    const rows = await prisma.event.findMany({ where: { id: { in: [...ids] } } });
+    const byId = new Map(rows.map((row) => [row.id, row]));
+    return ids.map((id) => byId.get(id) ?? null);
+  }
+
+  function list(args: ConnectionArgs & EventListArgs): Promise<Connection<Event>> {
+    const filter = eventWhere(args.filter);
+    return keysetConnection(args, eventOrder(args.orderBy), {
+      findMany: ({ where, orderBy, take }) =>
+        prisma.event.findMany({ where: { AND: [filter, where as Prisma.EventWhereInput] }, orderBy, take }),
+      count: () => prisma.event.count({ where: filter }),
+    }, pageSizes);
+  }
+
+  async function page(args: PageArgs & EventListArgs): Promise<NumberedPage<Event>> {
+    const { skip, take } = offsetWindow(args, MAX_PAGE_SIZE);
+    const where = eventWhere(args.filter);
+    const order = eventOrder(args.orderBy);
+    const [items, total] = await Promise.all([
+      prisma.event.findMany({ where, orderBy: [{ [order.field]: order.direction }, { id: order.direction }], skip, take }),
+      prisma.event.count({ where }),
+    ]);
+    return numberedPage(args, items, total);
+  }
+
+  /** Creates an event organized by `organizerId` (the seed calls this too). */
+  function create(organizerId: string, input: EventInput): Promise<Event> {
+    const data = parseInput(eventSchema, input, ["input"]);
+    return prisma.event.create({ data: { ...data, organizerId } });
+  }
+
+  /** Applies `patch` if `actor` organizes the event or is an ADMIN; checks the merged event. */
+  function update(actor: Actor, id: string, patch: EventPatch): Promise<Event> {
+    return prisma.$transaction(async (tx) => {
+      // Lock the row so two concurrent updates cannot each pass the startsAt < endsAt check
+      // on their own view and together store an event that ends before it starts.
+      await tx.$queryRaw`SELECT 1 FROM "Event" WHERE "id" = ${id}::uuid FOR UPDATE`;
+      const current = await tx.event.findUnique({ where: { id } });
+      if (!current) throw notFound("Event");
+      assertCanManage(actor, current);
+      const merged: Record<string, unknown> = { ...current };
+      for (const [field, value] of Object.entries(patch)) if (value !== undefined) merged[field] = value;
+      const data = parseInput(eventSchema, merged, ["input"]);
+      return tx.event.update({ where: { id }, data });
+    });
+  }
+
+  async function remove(actor: Actor, id: string): Promise<boolean> {
+    assertCanManage(actor, await find(id));
+    const { count } = await prisma.event.deleteMany({ where: { id } });
+    if (count === 0) throw notFound("Event");
+    return true;
+  }
+
+  /** Idempotent: attending twice keeps one attendance. */
+  async function attend(userId: string, eventId: string): Promise<Event> {
+    const event = await find(eventId);
+    try {
+      await prisma.attendance.createMany({ data: [{ eventId, userId }], skipDuplicates: true });
+    } catch (error) {
+      if (isForeignKeyViolation(error)) throw notFound("Event"); // deleted in the meantime
+      throw error;
+    }
+    return event;
+  }
+
+  /** Idempotent: leaving an event one does not attend changes nothing. */
+  async function unattend(userId: string, eventId: string): Promise<Event> {
+    const event = await find(eventId);
+    await prisma.attendance.deleteMany({ where: { eventId, userId } });
+    return event;
+  }
+
+  /** Attendee counts in `eventIds` order, in one grouped query. */
+  async function attendeeCounts(eventIds: readonly string[]): Promise<number[]> {
+    const groups = await prisma.attendance.groupBy({
+      by: ["eventId"],
+      where: { eventId: { in: [...eventIds] } },
+      _count: { _all: true },
+    });
+    const counts = new Map(groups.map((group) => [group.eventId, group._count._all]));
+    return eventIds.map((id) => counts.get(id) ?? 0);
+  }
+
+  /** Whether `userId` attends each of `eventIds`, in one query. */
+  async function attending(userId: string, eventIds: readonly string[]): Promise<boolean[]> {
+    const rows = await prisma.attendance.findMany({
+      where: { userId, eventId: { in: [...eventIds] } },
+      select: { eventId: true },
+    });
+    const attended = new Set(rows.map((row) => row.eventId));
+    return eventIds.map((id) => attended.has(id));
+  }
+
+  /** The users attending an event, oldest attendance first. */
+  function attendees(eventId: string, args: ConnectionArgs): Promise<Connection<User>> {
+    return keysetConnection(
+      args,
+      attendeeOrder(eventId),
+      {
+        findMany: ({ where, orderBy, take }) =>
+          prisma.attendance.findMany({
+            where: { AND: [{ eventId }, where as Prisma.AttendanceWhereInput] },
+            orderBy,
+            take,
+            include: { user: true },
+          }),
+        count: () => prisma.attendance.count({ where: { eventId } }),
+      },
+      pageSizes,
+      (attendance) => attendance.user,
+    );
+  }
+
+  /**
+   * The first attendee page of many events in two queries whatever their number: a LATERAL
+   * join takes `first + 1` attendances per event (Prisma's nested `take` would read every
+   * attendance and cut in memory), then their users. totalCount is one grouped count for all.
+   */
+  async function firstAttendeePages(eventIds: readonly string[], args: { first?: number | null }): Promise<Connection<User>[]> {
+    const { size } = pageRequest(args, pageSizes);
+    const attendances = await prisma.$queryRaw<{ eventId: string; userId: string; createdAt: Date }[]>`
+      SELECT a."eventId", a."userId", a."createdAt"
+      FROM unnest(${[...new Set(eventIds)]}::uuid[]) AS e("id")
+      CROSS JOIN LATERAL (
+        SELECT "eventId", "userId", "createdAt" FROM "Attendance"
+        WHERE "eventId" = e."id"
+        ORDER BY "createdAt" ASC, "userId" ASC
+        LIMIT ${size + 1}
+      ) a
+      ORDER BY a."eventId", a."createdAt" ASC, a."userId" ASC`;
+    const users = await prisma.user.findMany({ where: { id: { in: [...new Set(attendances.map((a) => a.userId))] } } });
+    const userById = new Map(users.map((user) => [user.id, user]));
+    const byEvent = new Map<string, AttendanceWithUser[]>();
+    for (const attendance of attendances) {
+      const user = userById.get(attendance.userId);
+      if (!user) continue; // the account went away between the two queries
+      const list = byEvent.get(attendance.eventId) ?? [];
+      list.push({ ...attendance, user });
+      byEvent.set(attendance.eventId, list);
+    }
+    let counts: Promise<number[]> | undefined;
+    return Promise.all(
+      eventIds.map((eventId, index) =>
+        keysetConnection(
+          { first: size },
+          attendeeOrder(eventId),
+          {
+            // Already fetched above for exactly this page: first `size + 1` rows, no cursor.
+            findMany: async () => byEvent.get(eventId) ?? [],
+            count: async () => (await (counts ??= attendeeCounts(eventIds)))[index]!,
+          },
+          pageSizes,
+          (attendance) => attendance.user,
+        ),
+      ),
+    );
+  }
+
+  /**
+   * Attendee pages for a list of events, batched. A cursor belongs to one event's list, so with
+   * `after` each event pages on its own (and an event the cursor is not from gets BAD_USER_INPUT).
+   */
+  async function attendeePages(eventIds: readonly string[], args: { first?: number | null; after?: string | null }) {
+    if (args.after == null) return firstAttendeePages(eventIds, args);
+    const settled = await Promise.allSettled(eventIds.map((eventId) => attendees(eventId, args)));
+    return settled.map((result) => (result.status === "fulfilled" ? result.value : (result.reason as Error)));
+  }
+
+  return { find, byIds, list, page, create, update, delete: remove, attend, unattend, attendeeCounts, attending, attendees, attendeePages };
+}
+
+export type EventService = ReturnType<typeof createEventService>;

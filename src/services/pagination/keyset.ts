@@ -1,0 +1,164 @@
+// Relay cursor connections on keyset ("seek") pagination, for any Prisma model: the sort key
+// plus a unique tie-break column give every row one fixed position, so full walks forward
+// (first/after) or backward (last/before) see each row exactly once under any order.
+// The caller applies its own filter; this module only adds the window, order and limit.
+import { z } from "zod";
+import { parseInput } from "../auth/validation.js";
+import { decodeCursor, encodeCursor, type CursorPosition, type KeyCodec } from "./cursor.js";
+
+export type SortDirection = "asc" | "desc";
+
+/** A Prisma `where` fragment; callers AND it with their filter. */
+export type WhereFragment = Record<string, unknown>;
+export type OrderByFragment = Record<string, SortDirection>;
+
+/** One sort order a list can be walked in. The sort column must be NOT NULL. */
+export interface KeysetOrder<Row, V> {
+  /** Written into cursors: a cursor made under another order (or list) is refused. */
+  name: string;
+  /** Model field of the sort key. */
+  field: string;
+  direction: SortDirection;
+  codec: KeyCodec<V>;
+  keyOf(row: Row): V;
+  /** Unique model field breaking ties (a uuid column), sorted in the same direction. */
+  tieBreaker: string;
+  tieBreakerOf(row: Row): string;
+}
+
+export interface ConnectionArgs {
+  first?: number | null;
+  after?: string | null;
+  last?: number | null;
+  before?: string | null;
+}
+
+export interface PageInfo {
+  hasNextPage: boolean;
+  hasPreviousPage: boolean;
+  startCursor: string | null;
+  endCursor: string | null;
+}
+
+export interface Connection<Node> {
+  edges: { cursor: string; node: Node }[];
+  pageInfo: PageInfo;
+  /** What the caller's filter matches, across all pages (computed only when asked for). */
+  totalCount: () => Promise<number>;
+}
+
+export interface KeysetQuery {
+  where: WhereFragment;
+  orderBy: OrderByFragment[];
+  take: number;
+}
+
+export interface KeysetSource<Row> {
+  /** Rows matching the caller's filter AND `where`, in `orderBy`, at most `take`. */
+  findMany(query: KeysetQuery): Promise<Row[]>;
+  count(): Promise<number>;
+}
+
+export interface PageSizeLimits {
+  /** Page size when neither first nor last is given. */
+  defaultSize: number;
+  max: number;
+}
+
+const flip = (direction: SortDirection): SortDirection => (direction === "asc" ? "desc" : "asc");
+
+/** Validates first/last (integers in 0..max, not both at once): the page size and walk direction. */
+export function pageRequest(args: ConnectionArgs, limits: PageSizeLimits): { size: number; backward: boolean } {
+  const size = z
+    .int()
+    .min(0, { message: `must be between 0 and ${limits.max}` })
+    .max(limits.max, { message: `must be between 0 and ${limits.max}` })
+    .nullish();
+  const { first, last } = parseInput(
+    z
+      .object({ first: size, last: size })
+      .refine((a) => a.first == null || a.last == null, { path: ["last"], message: "cannot be combined with first" }),
+    { first: args.first, last: args.last },
+  );
+  return last != null ? { size: last, backward: true } : { size: first ?? limits.defaultSize, backward: false };
+}
+
+/**
+ * Rows strictly past `position` when walking in `direction` (inclusive: at or past it).
+ * For ascending: key > k OR (key = k AND tieBreaker > id).
+ */
+function beyond<V>(order: KeysetOrder<unknown, V>, position: CursorPosition<V>, direction: SortDirection, inclusive = false): WhereFragment {
+  const op = direction === "asc" ? "gt" : "lt";
+  return {
+    OR: [
+      { [order.field]: { [op]: position.key } },
+      { [order.field]: position.key, [order.tieBreaker]: { [inclusive ? `${op}e` : op]: position.id } },
+    ],
+  };
+}
+
+function orderBy(order: KeysetOrder<unknown, unknown>, direction: SortDirection): OrderByFragment[] {
+  return [{ [order.field]: direction }, { [order.tieBreaker]: direction }];
+}
+
+function and(fragments: WhereFragment[]): WhereFragment {
+  return fragments.length === 1 ? fragments[0]! : { AND: fragments };
+}
+
+/** The cursor of one row under `order`. */
+export function cursorOf<Row, V>(order: KeysetOrder<Row, V>, row: Row): string {
+  return encodeCursor(order.name, order.codec, { key: order.keyOf(row), id: order.tieBreakerOf(row) });
+}
+
+/**
+ * One page of a Relay connection. Costs one query (limit + 1 rows, so hasNextPage under `first`
+ * and hasPreviousPage under `last` need no count), plus one `LIMIT 1` probe when a cursor is
+ * given on the other side (hasPreviousPage after `after`, hasNextPage before `before`).
+ */
+export async function keysetConnection<Row, V, Node = Row>(
+  args: ConnectionArgs,
+  order: KeysetOrder<Row, V>,
+  source: KeysetSource<Row>,
+  limits: PageSizeLimits,
+  toNode: (row: Row) => Node = (row) => row as unknown as Node,
+): Promise<Connection<Node>> {
+  const { size, backward } = pageRequest(args, limits);
+  const after = args.after != null ? decodeCursor(order.name, order.codec, args.after, "after") : null;
+  const before = args.before != null ? decodeCursor(order.name, order.codec, args.before, "before") : null;
+  const generic = order as KeysetOrder<unknown, V>;
+
+  const window: WhereFragment[] = [];
+  if (after) window.push(beyond(generic, after, order.direction));
+  if (before) window.push(beyond(generic, before, flip(order.direction)));
+  const walk = backward ? flip(order.direction) : order.direction;
+
+  // The flag for the side the page does not extend to: is anything at or beyond that cursor?
+  const oppositeCursor = backward ? before : after;
+  const probe = oppositeCursor
+    ? source.findMany({
+        where: beyond(generic, oppositeCursor, backward ? order.direction : flip(order.direction), true),
+        orderBy: orderBy(generic, order.direction),
+        take: 1,
+      })
+    : Promise.resolve([]);
+
+  const [fetched, beyondOpposite] = await Promise.all([
+    source.findMany({ where: window.length ? and(window) : {}, orderBy: orderBy(generic, walk), take: size + 1 }),
+    probe,
+  ]);
+  const hasMore = fetched.length > size;
+  const rows = fetched.slice(0, size);
+  if (backward) rows.reverse();
+
+  const edges = rows.map((row) => ({ cursor: cursorOf(order, row), node: toNode(row) }));
+  return {
+    edges,
+    pageInfo: {
+      hasNextPage: backward ? beyondOpposite.length > 0 : hasMore,
+      hasPreviousPage: backward ? hasMore : beyondOpposite.length > 0,
+      startCursor: edges[0]?.cursor ?? null,
+      endCursor: edges.at(-1)?.cursor ?? null,
+    },
+    totalCount: () => source.count(),
+  };
+}

@@ -1,0 +1,107 @@
+// Live chat rooms: rooms, messages with receipts, presence, roomEvents streams with resume, and
+// the socket bookkeeping behind the limits and roomStats. In process without Redis; shared by
+// every instance through Redis with it.
+import type { Repeater } from "@repeaterjs/repeater";
+import type { Redis } from "ioredis";
+import type { Config } from "../../config/index.js";
+import type { PrismaClient } from "../../generated/prisma/client.js";
+import type { Viewer } from "../../graphql/context.js";
+import type { Logger } from "../../logger.js";
+import { createConnectionRegistry } from "./connections.js";
+import type { RoomEvent } from "./events.js";
+import { createMessageStore, receiptOf, type MessageReceipt, type NewMessage } from "./messages.js";
+import { createPresence } from "./presence.js";
+import { createMemoryRoomEventBus, createRedisRoomEventBus } from "./pubsub.js";
+import { createRedisStore } from "./redisStore.js";
+import { createRoomDirectory, type CreateRoomInput } from "./rooms.js";
+import { collectRoomStats } from "./stats.js";
+import { createMemoryStore, type Departure } from "./store.js";
+import { openRoomStream } from "./stream.js";
+
+export type { AuthenticatedConnection } from "./connections.js";
+export type { RoomEvent, MemberEvent, MessagePostedEvent } from "./events.js";
+export type { MessageReceipt } from "./messages.js";
+export type { RoomStat, RoomStats } from "./stats.js";
+export { MESSAGE_MAX, MESSAGE_PAGE } from "./messages.js";
+export { SLUG_PATTERN } from "./rooms.js";
+
+export interface RoomsServiceDeps {
+  config: Config;
+  logger: Logger;
+  prisma: PrismaClient;
+  redis: Redis | null;
+  verifyAccessToken(token: string): Promise<Viewer>;
+}
+
+export interface RoomEventsArgs {
+  room: string;
+  /** Raw id of the message to resume after. */
+  since?: string | null;
+  excludeSelf: boolean;
+}
+
+export function createRoomsService({ config, logger, prisma, redis, verifyAccessToken }: RoomsServiceDeps) {
+  const log = logger.child({ component: "rooms" });
+  const prefix = config.rooms.redisKeyPrefix;
+  const bus = redis ? createRedisRoomEventBus(redis, prefix, log) : createMemoryRoomEventBus(log);
+  let onPresenceChanges = (_changes: { arrivals: Departure[]; departures: Departure[] }) => {};
+  const store = redis
+    ? createRedisStore({
+        redis,
+        keyPrefix: prefix,
+        ttlMs: config.presenceTtlMs,
+        logger: log,
+        onPresenceChanges: (changes) => onPresenceChanges(changes),
+      })
+    : createMemoryStore();
+  const presence = createPresence({ store, bus, logger: log });
+  onPresenceChanges = (changes) => void presence.announce(changes);
+  const directory = createRoomDirectory(prisma);
+  const messages = createMessageStore(prisma);
+  const streams = new Set<Repeater<RoomEvent>>();
+
+  return {
+    create: (creator: Viewer, input: CreateRoomInput) => directory.create(creator.id, input),
+    list: directory.list,
+    bySlug: directory.bySlug,
+    byIds: directory.byIds,
+    history: messages.history,
+    /** Ids of the users in the room now, on every instance. */
+    members: (roomId: string) => presence.members(roomId),
+    stats: () => collectRoomStats(store, directory),
+    connections: createConnectionRegistry({ store, maxSocketsPerUser: config.ws.maxSocketsPerUser, verifyAccessToken }),
+
+    /**
+     * Validates, stores, then publishes; the receipt means the message is stored for good.
+     * A retry (same author and clientMessageId) returns the first receipt and stores nothing.
+     */
+    async sendMessage(author: Viewer, input: NewMessage & { room: string }): Promise<MessageReceipt> {
+      const valid = messages.validate(input);
+      const room = await directory.require(input.room);
+      const { message, created } = await messages.store(room.id, author.id, valid);
+      if (created) {
+        // Stored already: a failed fan-out loses no message (subscribers resume with since).
+        await bus.publish({ kind: "MessagePosted", roomId: room.id, message }).catch((error: Error) => {
+          log.error({ err: error.message, roomId: room.id, messageId: message.id }, "could not publish a message");
+        });
+      }
+      return receiptOf(message);
+    },
+
+    /** roomEvents: NOT_FOUND for an unknown room, BAD_USER_INPUT for a since not in it. */
+    async roomEvents(viewer: Viewer, args: RoomEventsArgs): Promise<AsyncIterableIterator<RoomEvent>> {
+      const room = await directory.require(args.room);
+      const since = args.since ? await messages.resumePoint(room.id, room.slug, args.since) : null;
+      return openRoomStream({ bus, presence, messages, store }, { userId: viewer.id, room, since, excludeSelf: args.excludeSelf }, streams);
+    },
+
+    /** Shutdown (after the sockets closed): ends any stream left, removes this instance's presence. */
+    async close(): Promise<void> {
+      await Promise.allSettled([...streams].map((stream) => stream.return()));
+      await presence.announce({ arrivals: [], departures: await store.close() });
+      await bus.close();
+    },
+  };
+}
+
+export type RoomsService = ReturnType<typeof createRoomsService>;

@@ -1,0 +1,129 @@
+// Messages: stored with a sequence number that orders them; history pages and resume walk by it.
+import { z } from "zod";
+import { badUserInput } from "../../errors.js";
+import type { Message, PrismaClient } from "../../generated/prisma/client.js";
+import { parseInput } from "../auth/validation.js";
+import { bigintKey } from "../pagination/cursor.js";
+import { keysetConnection, type Connection, type ConnectionArgs, type KeysetOrder } from "../pagination/keyset.js";
+
+export const MESSAGE_MAX = 2000;
+export const CLIENT_MESSAGE_ID_MAX = 100;
+export const MESSAGE_PAGE = { defaultSize: 20, max: 100 };
+const REPLAY_BATCH = 200;
+
+/** Length in characters as people count them (code points, so an emoji is one). */
+const characters = (text: string) => [...text].length;
+
+export const messageTextSchema = z
+  .string()
+  .trim()
+  .refine((text) => characters(text) >= 1, { message: "must not be empty" })
+  .refine((text) => characters(text) <= MESSAGE_MAX, { message: `must be at most ${MESSAGE_MAX} characters` });
+export const clientMessageIdSchema = z
+  .string()
+  .min(1, { message: "must not be empty" })
+  .max(CLIENT_MESSAGE_ID_MAX, { message: `must be at most ${CLIENT_MESSAGE_ID_MAX} characters` })
+  .nullish()
+  .transform((v) => v ?? null);
+
+const sendSchema = z.object({ text: messageTextSchema, clientMessageId: clientMessageIdSchema });
+
+export interface NewMessage {
+  text: string;
+  clientMessageId?: string | null;
+}
+
+/** The delivery confirmation: the message is stored (and was handed to subscribers). */
+export interface MessageReceipt {
+  messageId: string;
+  clientMessageId: string | null;
+  timestamp: Date;
+}
+
+export const receiptOf = (message: Message): MessageReceipt => ({
+  messageId: message.id,
+  clientMessageId: message.clientMessageId,
+  timestamp: message.createdAt,
+});
+
+const messageOrder: KeysetOrder<Message, bigint> = {
+  name: "messages",
+  field: "seq",
+  direction: "asc",
+  codec: bigintKey,
+  keyOf: (message) => message.seq,
+  tieBreaker: "id",
+  tieBreakerOf: (message) => message.id,
+};
+
+const isUniqueViolation = (error: unknown) => (error as { code?: string } | null)?.code === "P2002";
+
+export function createMessageStore(prisma: PrismaClient) {
+  const byClientId = (authorId: string, clientMessageId: string) =>
+    prisma.message.findUnique({ where: { authorId_clientMessageId: { authorId, clientMessageId } } });
+
+  return {
+    /** Validates input (BAD_USER_INPUT naming input.text / input.clientMessageId). */
+    validate: (input: NewMessage) => parseInput(sendSchema, input, ["input"]),
+
+    /**
+     * Stores the message; `created` is false when this author already sent one with this
+     * clientMessageId (a retry): then that first message is returned and nothing is stored.
+     */
+    async store(roomId: string, authorId: string, input: { text: string; clientMessageId: string | null }) {
+      const { text, clientMessageId } = input;
+      if (clientMessageId) {
+        const first = await byClientId(authorId, clientMessageId);
+        if (first) return { message: first, created: false };
+      }
+      try {
+        return { message: await prisma.message.create({ data: { roomId, authorId, text, clientMessageId } }), created: true };
+      } catch (error) {
+        // Two concurrent sends of the same retry: the unique index lets one in, the other reads it.
+        if (!clientMessageId || !isUniqueViolation(error)) throw error;
+        const first = await byClientId(authorId, clientMessageId);
+        if (!first) throw error;
+        return { message: first, created: false };
+      }
+    },
+
+    history(roomId: string, args: ConnectionArgs): Promise<Connection<Message>> {
+      return keysetConnection(
+        args,
+        messageOrder,
+        {
+          findMany: ({ where, orderBy, take }) => prisma.message.findMany({ where: { AND: [{ roomId }, where] }, orderBy, take }),
+          count: () => prisma.message.count({ where: { roomId } }),
+        },
+        MESSAGE_PAGE,
+      );
+    },
+
+    /** The message a resume starts after; BAD_USER_INPUT unless it is a message of this room. */
+    async resumePoint(roomId: string, roomSlug: string, messageId: string): Promise<Message> {
+      const message = await prisma.message.findUnique({ where: { id: messageId } });
+      if (!message || message.roomId !== roomId) {
+        const problem = `is not a message of room "${roomSlug}"`;
+        throw badUserInput(`Invalid input: since: ${problem}`, [{ path: "since", message: problem }]);
+      }
+      return message;
+    },
+
+    /** Every message of the room after `seq`, oldest first, in batches. */
+    async *after(roomId: string, seq: bigint): AsyncGenerator<Message[]> {
+      let cursor = seq;
+      for (;;) {
+        const batch = await prisma.message.findMany({
+          where: { roomId, seq: { gt: cursor } },
+          orderBy: { seq: "asc" },
+          take: REPLAY_BATCH,
+        });
+        if (batch.length > 0) yield batch;
+        if (batch.length < REPLAY_BATCH) return;
+        cursor = batch.at(-1)!.seq;
+      }
+    },
+  };
+}
+
+export type MessageStore = ReturnType<typeof createMessageStore>;

@@ -1,0 +1,119 @@
+// One graphql-ws socket past connection_init: who it is signed in as (replaceable through
+// authenticateConnection), the subscriptions it runs, and its closing with 4403 when its access
+// token expires or its user's access is revoked.
+import type { WebSocket } from "ws";
+import type { Viewer } from "../graphql/context.js";
+import type { AuthenticatedConnection } from "../services/rooms/index.js";
+
+/** graphql-ws clients reconnect on 4403 (with fresh credentials); see NOTES.md. */
+export const CLOSE_AUTH = 4403;
+/** Fatal for graphql-ws clients: reconnecting would be refused again. */
+export const CLOSE_TOO_MANY_SOCKETS = 4429;
+/** Try again: a service this socket needs is unavailable. */
+export const CLOSE_TRY_AGAIN = 1011;
+
+// setTimeout fires at once for delays over 2^31 - 1 ms (about 24.8 days): wait in steps.
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+export class SocketSession implements AuthenticatedConnection {
+  private current: Viewer | null;
+  private expiry: NodeJS.Timeout | null = null;
+  private readonly subscriptions = new Set<string>();
+
+  constructor(
+    readonly socket: WebSocket,
+    viewer: Viewer | null,
+  ) {
+    this.current = viewer;
+    this.scheduleExpiry();
+  }
+
+  get viewer(): Viewer | null {
+    return this.current;
+  }
+
+  reauthenticate(viewer: Viewer): void {
+    this.current = viewer;
+    this.scheduleExpiry();
+  }
+
+  /** False when the socket already runs `max` subscriptions. */
+  startSubscription(id: string, max: number): boolean {
+    if (this.subscriptions.size >= max) return false;
+    this.subscriptions.add(id);
+    return true;
+  }
+
+  /**
+   * Forgets subscriptions the client already completed although their teardown still runs, so
+   * their slots are free at once; returns how many.
+   */
+  forgetEnded(isRunning: (id: string) => boolean): number {
+    let ended = 0;
+    for (const id of this.subscriptions) {
+      if (isRunning(id)) continue;
+      this.subscriptions.delete(id);
+      ended += 1;
+    }
+    return ended;
+  }
+
+  /** True when `id` was a running subscription of this socket. */
+  endSubscription(id: string): boolean {
+    return this.subscriptions.delete(id);
+  }
+
+  /** Ends the bookkeeping at socket close; returns how many subscriptions were still counted. */
+  dispose(): number {
+    if (this.expiry) clearTimeout(this.expiry);
+    this.expiry = null;
+    const left = this.subscriptions.size;
+    this.subscriptions.clear();
+    return left;
+  }
+
+  closeForAuth(reason: string): void {
+    this.socket.close(CLOSE_AUTH, reason);
+  }
+
+  private scheduleExpiry(): void {
+    if (this.expiry) clearTimeout(this.expiry);
+    this.expiry = null;
+    const viewer = this.current;
+    if (!viewer) return;
+    const wait = () => {
+      const remaining = viewer.tokenExpiresAt.getTime() - Date.now();
+      if (remaining <= 0) return this.closeForAuth("Access token expired");
+      this.expiry = setTimeout(wait, Math.min(remaining, MAX_TIMER_MS));
+    };
+    wait();
+  }
+}
+
+/** The open sessions by user, to close them all when that user's access is revoked. */
+export class SocketSessions {
+  private readonly byUser = new Map<string, Set<SocketSession>>();
+
+  add(session: SocketSession): void {
+    const userId = session.viewer?.id;
+    if (!userId) return;
+    let sessions = this.byUser.get(userId);
+    if (!sessions) this.byUser.set(userId, (sessions = new Set()));
+    sessions.add(session);
+  }
+
+  remove(session: SocketSession): void {
+    const userId = session.viewer?.id;
+    const sessions = userId ? this.byUser.get(userId) : undefined;
+    if (!sessions) return;
+    sessions.delete(session);
+    if (sessions.size === 0) this.byUser.delete(userId!);
+  }
+
+  /** Closes (4403) the sockets of the user, or only those of one login session. */
+  revoke(userId: string, sessionId?: string): void {
+    for (const session of this.byUser.get(userId) ?? []) {
+      if (!sessionId || session.viewer?.sessionId === sessionId) session.closeForAuth("Access revoked");
+    }
+  }
+}

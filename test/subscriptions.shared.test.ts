@@ -1,0 +1,98 @@
+// A room event is executed once per distinct subscription and the result shared: what each
+// subscriber receives must still be exactly what it would get on its own (its own filters, its
+// own view of viewer-dependent fields such as User.email).
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { createRoom, eventOf, isEvent, sendMessage } from "./helpers/rooms.js";
+import { startTestServer, type TestServer } from "./helpers/server.js";
+import { createUser, type TestUser } from "./helpers/users.js";
+import { connectWs, type Collector, type TestWsClient } from "./helpers/ws.js";
+
+const WITH_EMAIL = /* GraphQL */ `
+  subscription Shared($room: String!, $excludeSelf: Boolean! = false) {
+    roomEvents(room: $room, excludeSelf: $excludeSelf) {
+      __typename
+      ... on MessagePosted { message { text author { id email } } }
+      ... on MemberJoined { user { id } }
+    }
+  }
+`;
+
+const WITHOUT_EMAIL = /* GraphQL */ `
+  subscription Plain($room: String!, $excludeSelf: Boolean! = false) {
+    roomEvents(room: $room, excludeSelf: $excludeSelf) {
+      __typename
+      ... on MessagePosted { message { text author { id } } }
+      ... on MemberJoined { user { id } }
+    }
+  }
+`;
+
+let server: TestServer;
+let organizer: TestUser;
+let admin: TestUser;
+const clients: TestWsClient[] = [];
+
+beforeAll(async () => {
+  server = await startTestServer();
+  [organizer, admin] = await Promise.all([createUser(server, { role: "ORGANIZER" }), createUser(server, { role: "ADMIN" })]);
+});
+afterEach(async () => {
+  await Promise.all(clients.splice(0).map((c) => c.dispose()));
+});
+afterAll(() => server?.stop());
+
+/** Subscribes `user` and waits for its own MemberJoined, so later messages reach it. */
+async function subscribe(user: TestUser, query: string, variables: Record<string, unknown>): Promise<Collector> {
+  const client = connectWs(server, { token: user.accessToken });
+  clients.push(client);
+  await client.connected;
+  const events = client.subscribe(query, variables);
+  await events.until(isEvent("MemberJoined", user.id));
+  return events;
+}
+
+const nextMessage = async (events: Collector) => eventOf(await events.until((r) => eventOf(r).__typename === "MessagePosted")).message;
+
+describe("shared execution of room events", () => {
+  it("gives each subscriber of one document its own view of viewer-dependent fields", async () => {
+    const slug = await createRoom(server, organizer.accessToken);
+    const [ana, beto, cami] = await Promise.all([createUser(server), createUser(server), createUser(server)]);
+    const anaEvents = await subscribe(ana, WITH_EMAIL, { room: slug });
+    const betoEvents = await subscribe(beto, WITH_EMAIL, { room: slug });
+    const camiEvents = await subscribe(cami, WITH_EMAIL, { room: slug });
+    const adminEvents = await subscribe(admin, WITH_EMAIL, { room: slug });
+
+    await sendMessage(server, ana.accessToken, { room: slug, text: "hola" });
+
+    expect(await nextMessage(anaEvents)).toEqual({ text: "hola", author: { id: ana.id, email: ana.email } });
+    expect(await nextMessage(betoEvents)).toEqual({ text: "hola", author: { id: ana.id, email: null } });
+    expect(await nextMessage(camiEvents)).toEqual({ text: "hola", author: { id: ana.id, email: null } });
+    expect(await nextMessage(adminEvents)).toEqual({ text: "hola", author: { id: ana.id, email: ana.email } });
+  });
+
+  it("keeps excludeSelf per subscriber when subscribers share document and variables", async () => {
+    const slug = await createRoom(server, organizer.accessToken);
+    const [caro, dani] = await Promise.all([createUser(server), createUser(server)]);
+    const caroEvents = await subscribe(caro, WITHOUT_EMAIL, { room: slug, excludeSelf: true });
+    const daniEvents = await subscribe(dani, WITHOUT_EMAIL, { room: slug, excludeSelf: true });
+
+    await sendMessage(server, caro.accessToken, { room: slug, text: "from caro" });
+    await sendMessage(server, dani.accessToken, { room: slug, text: "from dani" });
+
+    expect(await nextMessage(daniEvents)).toEqual({ text: "from caro", author: { id: caro.id } });
+    // caro's first message event is dani's: her own was dropped for her alone.
+    expect(await nextMessage(caroEvents)).toEqual({ text: "from dani", author: { id: dani.id } });
+  });
+
+  it("delivers one event to subscribers of different documents, each in its own shape", async () => {
+    const slug = await createRoom(server, organizer.accessToken);
+    const [eli, facu] = await Promise.all([createUser(server), createUser(server)]);
+    const eliEvents = await subscribe(eli, WITH_EMAIL, { room: slug });
+    const facuEvents = await subscribe(facu, WITHOUT_EMAIL, { room: slug });
+
+    await sendMessage(server, facu.accessToken, { room: slug, text: "dos formas" });
+
+    expect(await nextMessage(eliEvents)).toEqual({ text: "dos formas", author: { id: facu.id, email: null } });
+    expect(await nextMessage(facuEvents)).toEqual({ text: "dos formas", author: { id: facu.id } });
+  });
+});

@@ -47,7 +47,7 @@ describe.skipIf(!CHROMIUM)("GraphiQL in headless Chromium", () => {
     listener = await createUser(server, { displayName: "Graciela" });
     speaker = await createUser(server, { displayName: "Osvaldo" });
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS });
-  });
+  }, 120_000);
   afterAll(async () => {
     await browser?.close();
     await server?.stop();

@@ -45,15 +45,16 @@ const ROOMS = "{ rooms { slug } }";
 describe.skipIf(!postgresBinaries)("PostgreSQL stops while the server runs", () => {
   let pg: OwnedPostgres;
   let server: TestServer;
-  const dataDir = mkdtempSync(join(tmpdir(), "mt-faults-pg-"));
+  let dataDir: string;
   beforeAll(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), "mt-faults-pg-"));
     pg = await startOwnedPostgres();
     server = await startTestServer({ db: { url: pg.url, dataDir, drop: async () => undefined } });
-  });
+  }, 120_000);
   afterAll(async () => {
     await server?.stop();
     await pg?.destroy();
-    rmSync(dataDir, { recursive: true, force: true });
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   });
 
   it("answers SERVICE_UNAVAILABLE with nothing about the database, reports 503, stays up and recovers", async () => {
@@ -223,10 +224,10 @@ describe("errors nothing caught, inside the real server process", () => {
       NODE_OPTIONS: `--import ${fixture}`,
       ...(db.url ? { DATABASE_URL: db.url } : {}),
     });
-    const ready = await server.waitFor(/ready at (http:\/\/\S+)\/graphql/, 60_000);
+    const ready = await server.waitFor(/ready at (http:\/\/\S+)\/graphql/, 110_000);
     origin = /ready at (http:\/\/[^/\s"]+)/.exec(ready)![1]!;
     pid = Number(/fault fixture armed in pid (\d+)/.exec(server.output())![1]);
-  });
+  }, 120_000);
   afterAll(async () => {
     if (server?.child.exitCode === null) {
       server.child.kill("SIGTERM");

@@ -65,6 +65,38 @@ describe("GraphQL over HTTP (graphql-http audits)", () => {
   });
 });
 
+describe("requests refused before any GraphQL work", () => {
+  const refusal = async (response: Response) => ({ status: response.status, error: (await response.json()).errors[0] });
+
+  it("carry the code matching their HTTP status", async () => {
+    const put = await refusal(await fetch(server.url, { method: "PUT", headers: { "content-type": "application/json" }, body: "{}" }));
+    expect(put.status).toBe(405);
+    expect(put.error.extensions).toMatchObject({ code: "METHOD_NOT_ALLOWED", statusCode: 405 });
+
+    const mutationOverGet = await refusal(
+      await fetch(`${server.url}?query=${encodeURIComponent("mutation { logoutAll }")}`, {
+        headers: { accept: "application/graphql-response+json", [CSRF_HEADER]: "1" },
+      }),
+    );
+    expect(mutationOverGet.status).toBe(405);
+    expect(mutationOverGet.error.extensions).toMatchObject({ code: "METHOD_NOT_ALLOWED", statusCode: 405 });
+
+    const batch = await refusal(await server.post([{ query: "{ __typename }" }, { query: "{ __typename }" }]));
+    expect(batch.status).toBe(400);
+    expect(batch.error.extensions).toMatchObject({ code: "BAD_REQUEST", statusCode: 400 });
+
+    const badJson = await refusal(
+      await fetch(server.url, {
+        method: "POST",
+        headers: { "content-type": "application/json", accept: "application/graphql-response+json" },
+        body: "{nope",
+      }),
+    );
+    expect(badJson.status).toBe(400);
+    expect(badJson.error.extensions).toMatchObject({ code: "BAD_REQUEST", statusCode: 400 });
+  });
+});
+
 describe("CORS allow-list (CORS_ORIGINS)", () => {
   const preflight = (origin: string) =>
     fetch(server.url, {

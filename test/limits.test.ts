@@ -194,6 +194,28 @@ describe("production settings", () => {
     expect(body.errors![0]!.extensions.code).toBe("GRAPHQL_VALIDATION_FAILED");
     expect(body.errors![0]!.message).toContain('Cannot query field "slugg"');
     expect(body.errors![0]!.message).not.toMatch(/Did you mean/);
+
+    // Unknown enum values, in a literal and in a variable, and unknown input fields.
+    const cases = [
+      await server.gql('mutation { setUserRole(id: "x", role: ADMN) { id } }'),
+      await server.gql('mutation ($role: Role!) { setUserRole(id: "x", role: $role) { id } }', { role: "ADMN" }),
+      await server.gql("query ($f: EventFilter) { events(first: 1, filter: $f) { totalCount } }", { f: { cty: "x" } }),
+    ];
+    for (const result of cases) {
+      expect(result.errors).toHaveLength(1);
+      expect(result.errors![0]!.message).not.toMatch(/Did you mean|ADMIN|"city"/);
+      expect(result.errors![0]!.extensions.code).toMatch(/^(GRAPHQL_VALIDATION_FAILED|BAD_USER_INPUT)$/);
+    }
+    expect(cases[1]!.errors![0]!.extensions.code).toBe("BAD_USER_INPUT");
+
+    const client = wsClient(server);
+    try {
+      const result = await wsOnce(client, "{ rooms { slugg } }");
+      expect(result.errors?.[0]?.message).toContain('Cannot query field "slugg"');
+      expect(result.errors?.[0]?.message).not.toMatch(/Did you mean/);
+    } finally {
+      await client.dispose();
+    }
   });
 
   it("turns introspection off by default, on both transports", async () => {

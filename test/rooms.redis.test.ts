@@ -112,7 +112,8 @@ describe.skipIf(!hasRedis || !hasPostgres)("rooms across instances (Redis)", () 
         return events;
       }),
     );
-    const tap = new Redis(REDIS_URL);
+    // No ready check: its INFO would fail on a connection whose first command is SUBSCRIBE.
+    const tap = new Redis(REDIS_URL, { enableReadyCheck: false });
     const posted: string[] = [];
     tap.on("message", (_channel: string, raw: string) => {
       const event = JSON.parse(raw);
@@ -172,6 +173,26 @@ describe.skipIf(!hasRedis || !hasPostgres)("rooms across instances (Redis)", () 
     expect(await presenceOn(b, slug)).toEqual({ memberCount: 1, members: [watcher.id] });
     expect(await redis.hgetall(`${prefix}presence:${roomId}`)).not.toHaveProperty(`${ghost.rawId}|${crashed}`);
     expect(await redis.exists(`${prefix}instance:${crashed}:rooms`)).toBe(0);
+  });
+
+  it("restores each instance's presence after Redis lost it (e.g. restarted without persistence)", async () => {
+    const slug = await createRoom(a, organizer.accessToken);
+    const [fay, gus] = await Promise.all([createUser(a), createUser(a)]);
+    const events = (await connect(a, fay.accessToken)).subscribe(ROOM_EVENTS, { room: slug });
+    await events.until(isEvent("MemberJoined", fay.id));
+    (await connect(b, gus.accessToken)).subscribe(ROOM_EVENTS, { room: slug });
+    await events.until(isEvent("MemberJoined", gus.id));
+
+    const keys = await redis.keys(`${prefix}*`);
+    await redis.del(...keys);
+    const both = { memberCount: 2, members: [fay.id, gus.id].sort() };
+    await vi.waitFor(async () => {
+      expect(await presenceOn(a, slug)).toEqual(both);
+      expect(await presenceOn(b, slug)).toEqual(both);
+    }, EVENTUALLY);
+    // Messages keep flowing between the instances.
+    await sendMessage(b, gus.accessToken, { room: slug, text: "still here" });
+    await events.until((r) => eventOf(r).message?.text === "still here");
   });
 
   it("on shutdown closes sockets with 1001, announces their users as gone, and keeps every receipted message", async () => {

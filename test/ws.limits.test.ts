@@ -4,6 +4,7 @@
 import { GRAPHQL_TRANSPORT_WS_PROTOCOL } from "graphql-ws";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
+import { loadConfig } from "../src/config/index.js";
 import { createRoom, eventOf, isEvent, ROOM_EVENTS } from "./helpers/rooms.js";
 import { startTestServer, type TestServer } from "./helpers/server.js";
 import { createUser, type TestUser } from "./helpers/users.js";
@@ -79,6 +80,12 @@ describe("keepalive", () => {
     // Both others outlived the ghost's timeout: still connected and served.
     expect((await watcher.request("{ rooms { slug } }")).errors).toBeUndefined();
     expect((await chatty.request("{ rooms { slug } }")).errors).toBeUndefined();
+  });
+
+  it("refuses a configuration whose pong timeout does not exceed the ping interval", () => {
+    const env = { NODE_ENV: "test", WS_PING_INTERVAL_MS: "1000" };
+    expect(() => loadConfig({ ...env, WS_PONG_TIMEOUT_MS: "1000" })).toThrow(/WS_PONG_TIMEOUT_MS must be greater/);
+    expect(loadConfig({ ...env, WS_PONG_TIMEOUT_MS: "1001" }).config.ws.pongTimeoutMs).toBe(1001);
   });
 
   it("answers graphql-ws Ping messages with Pong", async () => {

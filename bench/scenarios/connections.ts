@@ -82,7 +82,7 @@ export async function connections(seeded: Seeded): Promise<ScenarioReport> {
       "ours: each socket authenticates in connection_init and starts one `roomEvents` subscription; the count is confirmed through `roomStats` before measuring. " +
       "wsRaw: each socket sends its room name and is kept in a Set. " +
       `Memory is read inside the server process after two forced GCs, once after a ${WARMUP_SOCKETS}-socket warm-up and once with every socket open; ` +
-      `the difference is divided by the socket count. A fresh server per round, ${SCALE.rounds} rounds. socket/s is the open-and-subscribe rate, for information.`,
+      `the difference is divided by the socket count. A fresh server per round, ${SCALE.rounds} rounds. sockets/s is the open-and-subscribe rate, for information.`,
     metrics: [
       { key: "rssKiBPerSocket", label: "RSS KiB/socket", higherIsBetter: false, digits: 2 },
       { key: "heapKiBPerSocket", label: "heap KiB/socket", higherIsBetter: false, digits: 2 },

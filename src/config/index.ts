@@ -73,6 +73,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       `Invalid configuration: ADMIN_PASSWORD must be ${PASSWORD_MIN} to ${PASSWORD_MAX} characters, like every password`,
     );
   }
+  // A healthy client answers each ping; with a timeout not above the interval it would be cut off.
+  if (config.ws.pongTimeoutMs <= config.ws.pingIntervalMs) {
+    throw new ConfigError("Invalid configuration: WS_PONG_TIMEOUT_MS must be greater than WS_PING_INTERVAL_MS");
+  }
+  if (isProduction && !config.metricsToken) {
+    warnings.push("METRICS_TOKEN is not set: /metrics is open to anyone who can reach this server");
+  }
   return { config, warnings };
 }
 

@@ -6,7 +6,6 @@
 // from connectionParams when it opens. GraphiQL sends its Headers tab with each HTTP request but
 // not on the socket, so the page is given a connectionParams function that reads the active
 // tab's headers (e.g. {"Authorization": "Bearer <token>"}) from GraphiQL's storage.
-import { renderGraphiQL } from "@graphql-yoga/render-graphiql";
 import type { GraphiQLOptions } from "graphql-yoga";
 
 const RENDER_CALL = "YogaGraphiQL.renderYogaGraphiQL(";
@@ -29,7 +28,9 @@ const headersAsConnectionParams = `
   }
 `;
 
-function render(options?: GraphiQLOptions): string {
+async function render(options?: GraphiQLOptions): Promise<string> {
+  // A 9 MB module: loaded on the first GraphiQL request, never in production.
+  const { renderGraphiQL } = await import("@graphql-yoga/render-graphiql");
   const page = renderGraphiQL(options);
   if (!page.includes(RENDER_CALL)) {
     throw new Error("@graphql-yoga/render-graphiql changed its page: GraphiQL socket headers need updating");
@@ -39,14 +40,15 @@ function render(options?: GraphiQLOptions): string {
 }
 
 // The page is about 9 MB and the options never change while the server runs: build it once.
-const pages = new Map<string, string>();
+const pages = new Map<string, Promise<string>>();
 
-export function renderOfflineGraphiQL(options?: GraphiQLOptions): string {
+export function renderOfflineGraphiQL(options?: GraphiQLOptions): Promise<string> {
   const key = JSON.stringify(options ?? {});
   let page = pages.get(key);
   if (!page) {
     page = render(options);
     pages.set(key, page);
+    page.catch(() => pages.delete(key));
   }
   return page;
 }

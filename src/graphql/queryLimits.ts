@@ -52,11 +52,11 @@ const report =
 
 type AcceptCallback = (limit: keyof QueryLimits, measured: number) => void;
 
-/** Armor's settings for the limits; `onAccept` sees each measured number (the measuring script uses it). */
-export function armorConfig(
-  limits: QueryLimits,
-  options: { hideSuggestions: boolean; onAccept?: AcceptCallback },
-): GraphQLArmorConfig {
+/**
+ * Armor's settings for the limits; `onAccept` sees each measured number (the measuring script
+ * uses it). Suggestions are hidden by plugins/useHideSuggestions.ts, which catches every form.
+ */
+export function armorConfig(limits: QueryLimits, options: { onAccept?: AcceptCallback } = {}): GraphQLArmorConfig {
   const callbacks = (limit: keyof QueryLimits) => ({
     // Tokens are counted while parsing: there is no validation context to report to, so that one
     // throws (a parse error); the others report into validation like any other rule.
@@ -70,7 +70,7 @@ export function armorConfig(
     maxAliases: { n: limits.aliases, ...callbacks("aliases") },
     maxTokens: { n: limits.tokens, ...callbacks("tokens") },
     maxDirectives: { n: limits.directives, ...callbacks("directives") },
-    blockFieldSuggestion: { enabled: options.hideSuggestions },
+    blockFieldSuggestion: { enabled: false },
   };
 }
 
@@ -113,5 +113,5 @@ export function costWithVariablesErrors(
 ): readonly GraphQLError[] {
   const sized = withPageSizes(document, variables);
   if (sized === document) return [];
-  return validate(schema, sized, [costLimitRule(armorConfig(limits, { hideSuggestions: false }).costLimit)]);
+  return validate(schema, sized, [costLimitRule(armorConfig(limits).costLimit)]);
 }

@@ -13,6 +13,7 @@ import { createContext, type ContextInput } from "./contextFactory.js";
 import { corsOptions, useVaryOnOrigin } from "./cors.js";
 import { renderOfflineGraphiQL } from "./graphiql.js";
 import { useExecutionTimeout } from "./plugins/useExecutionTimeout.js";
+import { useHideSuggestions } from "./plugins/useHideSuggestions.js";
 import { CSRF_HEADER, useHttpRequestErrors } from "./plugins/useHttpRequestErrors.js";
 import { useIntrospectionSwitch } from "./plugins/useIntrospectionSwitch.js";
 import { useQueryLimits } from "./plugins/useQueryLimits.js";
@@ -74,7 +75,8 @@ export function createGraphQLServer({ config, logger, services, plugins = [] }: 
       useCSRFPrevention({ requestHeaders: [CSRF_HEADER] }),
       useHttpRequestErrors({ maxBodyBytes: config.http.maxBodyBytes }),
       useIntrospectionSwitch(config.http.introspection),
-      useQueryLimits({ hideSuggestions: config.isProduction }),
+      useQueryLimits(),
+      useHideSuggestions(config.isProduction),
       useExecutionTimeout(config.http.executionTimeoutMs),
       // One execution per event per distinct subscription (per viewer only where a field needs it).
       useSharedSubscriptionExecution({ viewerDependentFields: ["User.email", "Event.viewerIsAttending"] }),

@@ -22,6 +22,11 @@ function prismaCode(error: PrismaLikeError): ErrorCode | null {
   return null;
 }
 
+/** graphql-js's "Variable "$x" got invalid value ..." (an unknown enum value, a wrong input field): the client's input. */
+function isVariableValueError(error: GraphQLError): boolean {
+  return !error.path && error.message.startsWith('Variable "$');
+}
+
 function graphqlSpecCode(error: GraphQLError): ErrorCode | null {
   const existing = error.extensions?.code;
   if (isErrorCode(existing)) return existing;
@@ -41,7 +46,7 @@ export function formatError(error: GraphQLError, { requestId, logger }: FormatOp
   let extensions: Record<string, unknown> = { ...error.extensions };
 
   if (original instanceof GraphQLError) {
-    code = graphqlSpecCode(original);
+    code = graphqlSpecCode(original) ?? (isVariableValueError(error) ? "BAD_USER_INPUT" : null);
     extensions = { ...original.extensions, ...extensions };
   } else if (original && isDatabaseUnavailable(original)) {
     // Logged for operators; the client only learns it may retry (no host, port or SQL).

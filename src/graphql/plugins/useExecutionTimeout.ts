@@ -17,15 +17,14 @@ export function useExecutionTimeout(timeoutMs: number): Plugin {
     onExecute({ args, executeFn, setExecuteFn }) {
       setExecuteFn(async (executionArgs) => {
         const timeout = new AbortController();
-        const error = executionTimeoutError(timeoutMs);
-        const timer = setTimeout(() => timeout.abort(error), timeoutMs);
+        const timer = setTimeout(() => timeout.abort(executionTimeoutError(timeoutMs)), timeoutMs);
         // The client going away (yoga's request signal) aborts as well.
         const upstream = (args as { signal?: AbortSignal }).signal;
         const signal = upstream ? AbortSignal.any([upstream, timeout.signal]) : timeout.signal;
         try {
           return await executeFn({ ...executionArgs, signal } as typeof executionArgs);
         } catch (thrown) {
-          if (thrown === error) return { errors: [error] };
+          if (timeout.signal.aborted && thrown === timeout.signal.reason) return { errors: [thrown as AppError] };
           throw thrown;
         } finally {
           clearTimeout(timer);

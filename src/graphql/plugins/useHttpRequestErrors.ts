@@ -1,18 +1,16 @@
-// Yoga refuses malformed HTTP requests before any GraphQL work (bad JSON, wrong method, unknown
-// media type, a body over MAX_BODY_BYTES, a missing CSRF header, ...) with an HTTP status but
-// without one of our codes. This gives each such error the code for its status, so the error
-// mask keeps it (and its status) instead of turning it into INTERNAL_SERVER_ERROR.
+// Yoga refuses malformed HTTP requests before any GraphQL work (bad JSON, a mutation over GET, a
+// body over MAX_BODY_BYTES, a missing CSRF header, ...) with an HTTP status but with its own code
+// or none. This gives each such error our code for its status, so the error mask keeps it
+// instead of turning it into INTERNAL_SERVER_ERROR. (A 406 or 415 from yoga has no body at all.)
 import type { ExecutionResult, GraphQLError } from "graphql";
 import type { Plugin } from "graphql-yoga";
-import { AppError, isErrorCode, type ErrorCode } from "../../errors.js";
+import { AppError, errorStatus, isErrorCode, type ErrorCode } from "../../errors.js";
 
 const CODE_BY_STATUS: Record<number, ErrorCode> = {
   400: "BAD_REQUEST",
   403: "FORBIDDEN",
   405: "METHOD_NOT_ALLOWED",
-  406: "NOT_ACCEPTABLE",
   413: "PAYLOAD_TOO_LARGE",
-  415: "UNSUPPORTED_MEDIA_TYPE",
 };
 
 export const CSRF_HEADER = "x-graphql-yoga-csrf";
@@ -31,8 +29,14 @@ export function useHttpRequestErrors({ maxBodyBytes }: { maxBodyBytes: number })
     return error.message;
   };
   const convert = (error: GraphQLError): GraphQLError => {
-    if (isErrorCode(error.extensions?.code)) return error;
+    if (error instanceof AppError || error.originalError instanceof AppError) return error;
+    // Document errors (syntax, validation, query limits) are named by the error mask.
+    if (error.locations?.length || error.message.startsWith("Syntax Error")) return error;
     const http = error.extensions?.http as HttpExtension | undefined;
+    // Already ours and consistent (yoga's own 400 BAD_REQUEST, e.g. invalid JSON, stays as yoga
+    // made it: its `originalError` detail is what makes yoga answer 400 rather than 200).
+    const own = error.extensions?.code;
+    if (isErrorCode(own) && (!http?.status || errorStatus[own] === http.status)) return error;
     const code = http?.status ? CODE_BY_STATUS[http.status] : undefined;
     if (!code || !http) return error;
     return new AppError(code, messageFor(code, error), {

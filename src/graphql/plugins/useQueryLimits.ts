@@ -3,30 +3,27 @@
 // and validation, plus the cost measured again with the request's page-size variables before
 // execution starts. A rejected operation never reaches a resolver.
 import { EnvelopArmorPlugin } from "@escape.tech/graphql-armor";
-import type { GraphQLError } from "graphql";
+import type { ExecutionArgs, ExecutionResult } from "graphql";
 import type { Plugin, YogaInitialContext } from "graphql-yoga";
 import { armorConfig, costWithVariablesErrors, QUERY_LIMITS, type QueryLimits } from "../queryLimits.js";
 
-export interface QueryLimitOptions {
-  limits?: QueryLimits;
-  /** Replace "Did you mean ...?" hints in validation errors (on in production). */
-  hideSuggestions: boolean;
+
+interface CostCheckPayload {
+  args: Pick<ExecutionArgs, "schema" | "document" | "variableValues">;
+  setResultAndStopExecution: (result: ExecutionResult) => void;
 }
 
-export function useQueryLimits({ limits = QUERY_LIMITS, hideSuggestions }: QueryLimitOptions): Plugin {
-  const armor = EnvelopArmorPlugin<YogaInitialContext>(armorConfig(limits, { hideSuggestions }));
-  const rejected = (errors: readonly GraphQLError[]) => ({ errors: [...errors] });
+export function useQueryLimits(limits: QueryLimits = QUERY_LIMITS): Plugin {
+  const armor = EnvelopArmorPlugin<YogaInitialContext>(armorConfig(limits));
+  const checkCost = ({ args, setResultAndStopExecution }: CostCheckPayload) => {
+    const errors = costWithVariablesErrors(limits, args.schema, args.document, args.variableValues ?? undefined);
+    if (errors.length > 0) setResultAndStopExecution({ errors: [...errors] });
+  };
   return {
     onPluginInit({ addPlugin }) {
       addPlugin(armor);
     },
-    onExecute({ args, setResultAndStopExecution }) {
-      const errors = costWithVariablesErrors(limits, args.schema, args.document, args.variableValues ?? undefined);
-      if (errors.length > 0) setResultAndStopExecution(rejected(errors));
-    },
-    onSubscribe({ args, setResultAndStopExecution }) {
-      const errors = costWithVariablesErrors(limits, args.schema, args.document, args.variableValues ?? undefined);
-      if (errors.length > 0) setResultAndStopExecution(rejected(errors));
-    },
+    onExecute: checkCost,
+    onSubscribe: checkCost,
   };
 }

@@ -45,7 +45,8 @@ export function createRevocationBus({ redis, logger }: { redis: Redis | null; lo
   }
 
   // A subscribed ioredis connection cannot run other commands: subscribe on a duplicate.
-  const subscriber = redis?.duplicate({ connectionName: "mundo-tango-auth-revocation" }) ?? null;
+  // No ready check: a SUBSCRIBE sent while ioredis runs its connect-time INFO check can fail.
+  const subscriber = redis?.duplicate({ connectionName: "mundo-tango-auth-revocation", enableReadyCheck: false }) ?? null;
   let subscribed: Promise<void> = Promise.resolve();
   if (subscriber) {
     const subscribe = () =>

@@ -7,6 +7,7 @@ import type { Config } from "../../config/index.js";
 import type { PrismaClient } from "../../generated/prisma/client.js";
 import type { Viewer } from "../../graphql/context.js";
 import type { Logger } from "../../logger.js";
+import type { Metrics } from "../../metrics/registry.js";
 import { createConnectionRegistry } from "./connections.js";
 import type { RoomEvent } from "./events.js";
 import { createMessageStore, receiptOf, type MessageReceipt, type NewMessage } from "./messages.js";
@@ -30,6 +31,7 @@ export interface RoomsServiceDeps {
   logger: Logger;
   prisma: PrismaClient;
   redis: Redis | null;
+  metrics: Metrics;
   verifyAccessToken(token: string): Promise<Viewer>;
 }
 
@@ -40,7 +42,7 @@ export interface RoomEventsArgs {
   excludeSelf: boolean;
 }
 
-export function createRoomsService({ config, logger, prisma, redis, verifyAccessToken }: RoomsServiceDeps) {
+export function createRoomsService({ config, logger, prisma, redis, metrics, verifyAccessToken }: RoomsServiceDeps) {
   const log = logger.child({ component: "rooms" });
   const prefix = config.rooms.redisKeyPrefix;
   const bus = redis ? createRedisRoomEventBus(redis, prefix, log) : createMemoryRoomEventBus(log);
@@ -80,6 +82,7 @@ export function createRoomsService({ config, logger, prisma, redis, verifyAccess
       const room = await directory.require(input.room);
       const { message, created } = await messages.store(room.id, author.id, valid);
       if (created) {
+        metrics.messagesSent.inc();
         // Stored already: a failed fan-out loses no message (subscribers resume with since).
         await bus.publish({ kind: "MessagePosted", roomId: room.id, message }).catch((error: Error) => {
           log.error({ err: error.message, roomId: room.id, messageId: message.id }, "could not publish a message");

@@ -59,8 +59,9 @@ interface Channel {
 
 export function createRedisRoomEventBus(redis: Redis, keyPrefix: string, logger: Logger): RoomEventBus {
   // A connection in subscriber mode cannot run other commands: subscribe on a duplicate.
-  // ioredis re-subscribes its channels by itself after a reconnect.
-  const subscriber = redis.duplicate({ connectionName: "mundo-tango-rooms-events" });
+  // ioredis re-subscribes its channels by itself after a reconnect. No ready check: its INFO
+  // fails on a connection whose first command was a SUBSCRIBE.
+  const subscriber = redis.duplicate({ connectionName: "mundo-tango-rooms-events", enableReadyCheck: false });
   subscriber.on("error", () => undefined); // the main connection already logs Redis outages
   const channels = new Map<string, Channel>();
   const channelOf = (roomId: string) => `${keyPrefix}events:${roomId}`;

@@ -41,15 +41,21 @@ describe("GraphQL over HTTP (graphql-http audits)", () => {
     expect(results.filter((r) => r.status === "ok")).toHaveLength(AUDIT_COUNT);
   });
 
-  it("refuses a GET without the CSRF header (a request a browser sends without preflight)", async () => {
+  it("refuses a cross-site browser GET without the CSRF header, serves a plain GET", async () => {
     const url = `${server.url}?query=${encodeURIComponent("{ __typename }")}`;
-    const refused = await fetch(url, { headers: { accept: "application/graphql-response+json" } });
+    const plain = await fetch(url, { headers: { accept: "application/graphql-response+json" } });
+    expect(plain.status).toBe(200);
+    const foreign = await fetch(url, { headers: { accept: "application/graphql-response+json", origin: "https://evil.example" } });
+    expect(foreign.status).toBe(403);
+    const refused = await fetch(url, { headers: { accept: "application/graphql-response+json", "sec-fetch-site": "cross-site" } });
     expect(refused.status).toBe(403);
     const body = await refused.json();
     expect(body.errors[0].extensions).toMatchObject({ code: "FORBIDDEN", statusCode: 403 });
     expect(body.errors[0].message).toContain(CSRF_HEADER);
 
-    const allowed = await fetch(url, { headers: { accept: "application/graphql-response+json", [CSRF_HEADER]: "1" } });
+    const allowed = await fetch(url, {
+      headers: { accept: "application/graphql-response+json", "sec-fetch-site": "cross-site", [CSRF_HEADER]: "1" },
+    });
     expect(allowed.status).toBe(200);
     expect((await allowed.json()).data).toEqual({ __typename: "Query" });
   });

@@ -1,7 +1,6 @@
 // The graphql-yoga instance: schema, context and every cross-cutting plugin, configured here once.
 // The HTTP and WebSocket transports both run operations through it.
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { useCSRFPrevention } from "@graphql-yoga/plugin-csrf-prevention";
 import { createYoga, type Plugin } from "graphql-yoga";
 import type { Config } from "../config/index.js";
 import type { Logger } from "../logger.js";
@@ -14,7 +13,8 @@ import { corsOptions, useVaryOnOrigin } from "./cors.js";
 import { renderOfflineGraphiQL } from "./graphiql.js";
 import { useExecutionTimeout } from "./plugins/useExecutionTimeout.js";
 import { useHideSuggestions } from "./plugins/useHideSuggestions.js";
-import { CSRF_HEADER, useHttpRequestErrors } from "./plugins/useHttpRequestErrors.js";
+import { useCsrfPrevention } from "./plugins/useCsrfPrevention.js";
+import { useHttpRequestErrors } from "./plugins/useHttpRequestErrors.js";
 import { useIntrospectionSwitch } from "./plugins/useIntrospectionSwitch.js";
 import { useQueryLimits } from "./plugins/useQueryLimits.js";
 import { useErrorFormatting } from "./plugins/useErrorFormatting.js";
@@ -71,8 +71,7 @@ export function createGraphQLServer({ config, logger, services, plugins = [] }: 
       useResponseTime(),
       useRequestId(),
       useVaryOnOrigin(),
-      // GET and form/multipart/text POSTs skip the CORS preflight: they need this header.
-      useCSRFPrevention({ requestHeaders: [CSRF_HEADER] }),
+      useCsrfPrevention({ trustedOrigins: config.http.corsOrigins }),
       useHttpRequestErrors({ maxBodyBytes: config.http.maxBodyBytes }),
       useIntrospectionSwitch(config.http.introspection),
       useQueryLimits(),

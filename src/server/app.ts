@@ -41,7 +41,7 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
     throw error;
   });
   const yoga = createGraphQLServer({ config, logger, services });
-  const checkReadiness = readinessCheck(db, redis);
+  const checkReadiness = readinessCheck(db, redis, logger);
   const serveMetrics = metricsRoute(metrics, config.metricsToken, logger);
 
   const httpServer = createServer((req: IncomingMessage, res: ServerResponse) => {

@@ -24,7 +24,7 @@ export function useHttpRequestErrors({ maxBodyBytes }: { maxBodyBytes: number })
   const messageFor = (code: ErrorCode, error: GraphQLError) => {
     if (code === "PAYLOAD_TOO_LARGE") return `The request body is larger than the ${maxBodyBytes}-byte limit.`;
     if (code === "FORBIDDEN") {
-      return `${error.message}: a GET (or a form, multipart or text/plain POST) must carry the "${CSRF_HEADER}" header; or POST with content-type application/json.`;
+      return `${error.message}: a form, multipart or text/plain POST, or a GET from another site, must carry the "${CSRF_HEADER}" header; or POST with content-type application/json.`;
     }
     return error.message;
   };

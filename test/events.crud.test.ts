@@ -105,6 +105,14 @@ describe("createEvent", () => {
       expect(codes(await server.gql(CREATE, { input: { ...valid, startsAt } }, as(owner)))).toEqual(["BAD_USER_INPUT"]);
     }
   });
+
+  it("refuses a day the calendar does not have instead of rolling it into the next month", async () => {
+    for (const startsAt of ["2027-02-29T21:00:00.000Z", "2027-04-31T21:00:00.000Z"]) {
+      expect(codes(await server.gql(CREATE, { input: { ...valid, startsAt } }, as(owner)))).toEqual(["BAD_USER_INPUT"]);
+    }
+    const leapDay = await server.gql(CREATE, { input: { ...valid, startsAt: "2028-02-29T21:00:00.000Z", endsAt: "2028-03-01T02:00:00.000Z" } }, as(owner));
+    expect(leapDay.data.createEvent.startsAt).toBe("2028-02-29T21:00:00.000Z");
+  });
 });
 
 describe("updateEvent", () => {
@@ -311,6 +319,14 @@ describe("global ids", () => {
     expect((await server.gql(NODE, { id: event.id })).data.node).toEqual({ __typename: "Event", id: event.id, title: event.title });
     expect((await server.gql(NODE, { id: owner.id })).data.node).toMatchObject({ __typename: "User", id: owner.id });
     expect((await server.gql(`query ($id: ID!) { user(id: $id) { id } }`, { id: owner.id })).data.user).toEqual({ id: owner.id });
+  });
+
+  it("reads the uuid in an id case-insensitively everywhere, as updateEvent does", async () => {
+    const event = await createEvent(owner);
+    const uuid = Buffer.from(event.id, "base64").toString("utf8").slice("Event:".length);
+    const upper = encodeGlobalId("Event", uuid.toUpperCase());
+    expect((await server.gql(EVENT, { id: upper })).data.event).toMatchObject({ id: event.id, title: event.title });
+    expect((await server.gql(NODE, { id: upper })).data.node).toMatchObject({ id: event.id });
   });
 
   it("gives null for a well-formed id of nothing", async () => {

@@ -230,6 +230,14 @@ describe("events: arguments and cursors", () => {
     expect(error.extensions).toMatchObject({ code: "BAD_USER_INPUT", issues: [{ path }] });
   });
 
+  it("refuses huge page sizes as BAD_USER_INPUT, not as a query-cost rejection", async () => {
+    const selection = "edges { node { id title organizer { displayName } attendeeCount attendees(first: 10) { totalCount } } }";
+    const literal = onlyError(await server.gql(`{ events(first: 100000) { ${selection} } }`));
+    expect(literal.extensions).toMatchObject({ code: "BAD_USER_INPUT", issues: [{ path: "first" }] });
+    const variable = onlyError(await server.gql(`query ($n: Int) { events(last: $n) { ${selection} } }`, { n: 100000 }));
+    expect(variable.extensions).toMatchObject({ code: "BAD_USER_INPUT", issues: [{ path: "last" }] });
+  });
+
   it("accepts first and last of exactly 100", async () => {
     expect((await eventsPage({ first: 100 })).edges).toHaveLength(100);
     expect((await eventsPage({ last: 100 })).edges).toHaveLength(100);

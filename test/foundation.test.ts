@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestServer, type TestServer } from "./helpers/server.js";
+import { createUser } from "./helpers/users.js";
 
 let server: TestServer;
 beforeAll(async () => {
@@ -48,6 +49,21 @@ describe("HTTP surface", () => {
     expect(body).toMatchObject({ success: false, error: { code: "NOT_FOUND", statusCode: 404 } });
     expect(typeof body.error.message).toBe("string");
     expect(Number.isNaN(Date.parse(body.error.timestamp))).toBe(false);
+  });
+
+  it("serves subscriptions over WebSocket only: GET and POST (SSE) refuse them, streaming nothing", async () => {
+    const user = await createUser(server);
+    const query = 'subscription { roomEvents(room: "general") { __typename } }';
+    const headers = { accept: "text/event-stream, application/json", authorization: `Bearer ${user.accessToken}` };
+    const overGet = await fetch(`${server.url}?query=${encodeURIComponent(query)}`, { headers });
+    const overPost = await server.post({ query }, headers);
+    for (const response of [overGet, overPost]) {
+      // Read to the end: a stream that was opened would never end on its own.
+      const body = await response.text();
+      expect(body).not.toContain("MemberJoined");
+      expect(body).toContain('"code":"BAD_REQUEST"');
+      expect(body).toContain("WebSocket");
+    }
   });
 
   it("keeps request batching off", async () => {

@@ -10,6 +10,7 @@ import {
   visit,
   type DocumentNode,
   type GraphQLSchema,
+  type ASTVisitor,
   type ValidationContext,
   type ValueNode,
 } from "graphql";
@@ -74,14 +75,42 @@ export function armorConfig(limits: QueryLimits, options: { onAccept?: AcceptCal
   };
 }
 
+/** The largest `first`/`last` any list field serves; larger ones are refused as BAD_USER_INPUT. */
+export const MAX_PAGE_SIZE = 100;
+
+const isPageSizeArgument = (name: string) => name === "first" || name === "last";
+
 function literal(value: unknown): ValueNode | null {
-  return typeof value === "number" && Number.isInteger(value) ? { kind: Kind.INT, value: String(value) } : null;
+  return typeof value === "number" && Number.isInteger(value)
+    ? { kind: Kind.INT, value: String(Math.min(value, MAX_PAGE_SIZE)) }
+    : null;
+}
+
+/**
+ * A literal page size out of range is the client's BAD_USER_INPUT, whatever the cost limit would
+ * make of it (useQueryLimits then reports it alone).
+ */
+export function pageSizeRule(context: ValidationContext): ASTVisitor {
+  return {
+    Argument(node) {
+      if (!isPageSizeArgument(node.name.value) || node.value.kind !== Kind.INT) return;
+      const size = Number(node.value.value);
+      if (size >= 0 && size <= MAX_PAGE_SIZE) return;
+      context.reportError(
+        new GraphQLError(`${node.name.value} must be between 0 and ${MAX_PAGE_SIZE}`, {
+          nodes: [node],
+          extensions: { code: "BAD_USER_INPUT", issues: [{ path: node.name.value, message: `must be between 0 and ${MAX_PAGE_SIZE}` }] },
+        }),
+      );
+    },
+  };
 }
 
 /**
  * The document with every `first`/`last` argument that a variable supplies replaced by the
- * variable's value (or its default), so that the cost counts page sizes sent as variables as it
- * counts literal ones. Returns the same document when no page size comes from a variable.
+ * variable's value (or its default; capped at MAX_PAGE_SIZE, since a larger one is refused by the
+ * field itself), so that the cost counts page sizes sent as variables as it counts literal ones.
+ * Returns the same document when no page size comes from a variable.
  */
 export function withPageSizes(document: DocumentNode, variables: Record<string, unknown> | undefined): DocumentNode {
   const defaults = new Map<string, ValueNode>();
@@ -93,7 +122,7 @@ export function withPageSizes(document: DocumentNode, variables: Record<string, 
   }
   return visit(document, {
     Argument(node) {
-      if ((node.name.value !== "first" && node.name.value !== "last") || node.value.kind !== Kind.VARIABLE) return;
+      if (!isPageSizeArgument(node.name.value) || node.value.kind !== Kind.VARIABLE) return;
       const name = node.value.name.value;
       const value = variables && name in variables ? literal(variables[name]) : (defaults.get(name) ?? null);
       return value ? { ...node, value } : undefined;

@@ -23,6 +23,7 @@ import { operationLogger } from "./operationLog.js";
 import { useAudit } from "./plugins/useAudit.js";
 import { useSubscriptionMetrics } from "./plugins/useSubscriptionMetrics.js";
 import { useSharedSubscriptionExecution } from "./plugins/useSharedSubscriptionExecution.js";
+import { useWebSocketOnlySubscriptions } from "./plugins/useWebSocketOnlySubscriptions.js";
 import { useOperationTiming, useResponseTime } from "./plugins/useTiming.js";
 import { operationMetrics } from "../metrics/operationMetrics.js";
 import { requestIdOf, useRequestId } from "./requestId.js";
@@ -77,6 +78,7 @@ export function createGraphQLServer({ config, logger, services, plugins = [] }: 
       useQueryLimits(),
       useHideSuggestions(config.isProduction),
       useExecutionTimeout(config.http.executionTimeoutMs),
+      useWebSocketOnlySubscriptions(),
       // One execution per event per distinct subscription (per viewer only where a field needs it).
       useSharedSubscriptionExecution({ viewerDependentFields: ["User.email", "Event.viewerIsAttending"] }),
       ...plugins, useRateLimitStatus(), useErrorFormatting({ logger }),

@@ -18,7 +18,8 @@ export function decodeGlobalId(globalId: string): { typename: NodeTypeName; id: 
   if (separator < 1 || !NODE_TYPES.includes(typename) || !UUID.test(id)) {
     throw badUserInput(`"${globalId}" is not a valid ID`);
   }
-  return { typename, id };
+  // Stored uuids are lowercase; loaders match rows by the id string.
+  return { typename, id: id.toLowerCase() };
 }
 
 /** Decodes an id that must name a `typename`; one of another type is BAD_USER_INPUT too. */

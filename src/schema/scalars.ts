@@ -4,12 +4,20 @@ import { builder } from "./builder.js";
 
 const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/;
 
+/** `new Date` rolls an impossible day over ("2026-02-30" becomes March 2): refuse it instead. */
+function isCalendarDay(value: string): boolean {
+  const [year, month, day] = value.slice(0, 10).split("-").map(Number) as [number, number, number];
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  const daysInMonth = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1];
+  return daysInMonth !== undefined && day >= 1 && day <= daysInMonth;
+}
+
 function parseDateTime(value: unknown): Date {
   if (typeof value !== "string" || !ISO_DATE_TIME.test(value)) {
     throw badUserInput(`DateTime must be an ISO-8601 string with a time zone, e.g. "2026-03-14T21:00:00.000Z"`);
   }
   const date = new Date(value);
-  if (Number.isNaN(date.getTime())) throw badUserInput(`"${value}" is not a valid DateTime`);
+  if (Number.isNaN(date.getTime()) || !isCalendarDay(value)) throw badUserInput(`"${value}" is not a valid DateTime`);
   return date;
 }
 

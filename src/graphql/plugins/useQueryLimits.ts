@@ -5,7 +5,7 @@
 import { EnvelopArmorPlugin } from "@escape.tech/graphql-armor";
 import type { ExecutionArgs, ExecutionResult } from "graphql";
 import type { Plugin, YogaInitialContext } from "graphql-yoga";
-import { armorConfig, costWithVariablesErrors, QUERY_LIMITS, type QueryLimits } from "../queryLimits.js";
+import { armorConfig, costWithVariablesErrors, pageSizeRule, QUERY_LIMITS, type QueryLimits } from "../queryLimits.js";
 
 
 interface CostCheckPayload {
@@ -22,6 +22,14 @@ export function useQueryLimits(limits: QueryLimits = QUERY_LIMITS): Plugin {
   return {
     onPluginInit({ addPlugin }) {
       addPlugin(armor);
+    },
+    onValidate({ addValidationRule }) {
+      addValidationRule(pageSizeRule);
+      // An out-of-range page size is the real mistake; the cost it implies would only confuse.
+      return ({ result, setResult }) => {
+        const pageSizeErrors = result.filter((error) => error.extensions?.code === "BAD_USER_INPUT");
+        if (pageSizeErrors.length > 0 && pageSizeErrors.length < result.length) setResult(pageSizeErrors);
+      };
     },
     onExecute: checkCost,
     onSubscribe: checkCost,

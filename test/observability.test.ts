@@ -1,8 +1,8 @@
 // Response time, per-operation logs and /metrics, through real HTTP requests and sockets.
 // Thresholds are set to 0 through the environment instead of making anything slow.
-import { createClient, type Client } from "graphql-ws";
+import type { Client } from "graphql-ws";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import WebSocket from "ws";
+import { wsClient, wsOnce } from "./helpers/graphqlWs.js";
 import { startTestServer, type TestServer } from "./helpers/server.js";
 import { createUser } from "./helpers/users.js";
 
@@ -11,23 +11,6 @@ const METRICS_TOKEN = "metrics-test-token-0123456789";
 /** Parsed JSON log lines whose msg matches. */
 function logLines(server: TestServer, msg: RegExp): Record<string, any>[] {
   return server.logs.map((line) => JSON.parse(line)).filter((line) => msg.test(String(line.msg)));
-}
-
-function wsClient(server: TestServer, connectionParams?: Record<string, unknown>): Client {
-  return createClient({
-    url: server.url.replace(/^http/, "ws"),
-    webSocketImpl: WebSocket,
-    connectionParams,
-    lazy: false,
-    retryAttempts: 0,
-  });
-}
-
-function wsQuery(client: Client, query: string): Promise<any> {
-  return new Promise((resolve, reject) => {
-    let result: unknown;
-    client.subscribe({ query }, { next: (value) => (result = value), error: reject, complete: () => resolve(result) });
-  });
 }
 
 async function scrape(server: TestServer, token?: string) {
@@ -117,7 +100,7 @@ describe("with SLOW_OPERATION_MS=0 and METRICS_TOKEN set", () => {
   it("times operations over the WebSocket too", async () => {
     const client = wsClient(server);
     try {
-      const result = await wsQuery(client, "query SocketRooms { rooms { slug } }");
+      const result = await wsOnce(client, "query SocketRooms { rooms { slug } }");
       expect(result.data.rooms.length).toBeGreaterThan(0);
     } finally {
       await client.dispose();
@@ -195,7 +178,7 @@ describe("with SLOW_OPERATION_MS=0 and METRICS_TOKEN set", () => {
     const before = sample(await (await scrape(server, METRICS_TOKEN)).text(), "mundo_websocket_open_connections");
     const client = wsClient(server);
     try {
-      await wsQuery(client, "{ rooms { slug } }");
+      await wsOnce(client, "{ rooms { slug } }");
       const during = sample(await (await scrape(server, METRICS_TOKEN)).text(), "mundo_websocket_open_connections");
       expect(during).toBe(before! + 1);
     } finally {

@@ -8,7 +8,7 @@ import ZodPlugin from "@pothos/plugin-zod";
 import type { Context } from "../graphql/context.js";
 import type { Role } from "../generated/prisma/enums.js";
 import { decodeGlobalId, encodeGlobalId } from "./globalId.js";
-import { zodValidationError } from "./validation.js";
+import { zodValidationError } from "../validation.js";
 
 export const builder = new SchemaBuilder<{
   Context: Context;
@@ -31,7 +31,7 @@ export const builder = new SchemaBuilder<{
   plugins: [DirectivePlugin, ZodPlugin, RelayPlugin, DataloaderPlugin],
   defaultFieldNullability: false,
   directives: { useGraphQLToolsUnorderedDirectives: true },
-  zod: { validationError: zodValidationError },
+  zod: { validationError: (error) => zodValidationError(error) },
   relay: {
     clientMutationId: "omit",
     cursorType: "String",

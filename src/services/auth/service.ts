@@ -12,7 +12,8 @@ import { dummyPasswordHash, hashPassword, needsRehash, verifyPassword } from "./
 import { newRefreshToken, refreshTokenHasher } from "./refreshTokens.js";
 import { createRevocationBus, type AccessRevokedListener } from "./revocationBus.js";
 import { createSessionStatusCache } from "./sessionStatus.js";
-import { normalizeEmail, parseInput, registerSchema, type LoginInput, type RegisterInput } from "./validation.js";
+import { parseInput } from "../../validation.js";
+import { normalizeEmail, registerSchema, type LoginInput, type RegisterInput } from "./validation.js";
 
 export interface AuthServiceDeps {
   config: Config;

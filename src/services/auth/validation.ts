@@ -1,7 +1,5 @@
 // Account input rules, checked in the service so every caller (GraphQL, seed, bootstrap) obeys them.
 import { z } from "zod";
-import { badUserInput } from "../../errors.js";
-import { zodIssues } from "../../schema/validation.js";
 
 export const PASSWORD_MIN = 10;
 export const PASSWORD_MAX = 128;
@@ -26,12 +24,4 @@ export type RegisterInput = z.input<typeof registerSchema>;
 export interface LoginInput {
   email: string;
   password: string;
-}
-
-/** Parses or throws BAD_USER_INPUT naming each offending field (paths under `prefix`, e.g. "input"). */
-export function parseInput<S extends z.ZodType>(schema: S, value: unknown, prefix: string[] = []): z.output<S> {
-  const result = schema.safeParse(value);
-  if (result.success) return result.data;
-  const issues = zodIssues(result.error, prefix);
-  throw badUserInput(`Invalid input: ${issues.map((i) => `${i.path}: ${i.message}`).join("; ")}`, issues);
 }

@@ -1,6 +1,6 @@
 // EventFilter → Prisma where. Every given criterion narrows the result (they compose with AND).
 import type { Prisma } from "../../generated/prisma/client.js";
-import { parseInput } from "../auth/validation.js";
+import { parseInput } from "../../validation.js";
 import { filterSchema, type EventFilter } from "./validation.js";
 
 /**

@@ -3,7 +3,7 @@
 import { forbidden, notFound } from "../../errors.js";
 import type { Event, Prisma, PrismaClient, User } from "../../generated/prisma/client.js";
 import type { Role } from "../../generated/prisma/enums.js";
-import { parseInput } from "../auth/validation.js";
+import { parseInput } from "../../validation.js";
 import { dateKey } from "../pagination/cursor.js";
 import { keysetConnection, pageRequest, type Connection, type ConnectionArgs, type KeysetOrder } from "../pagination/keyset.js";
 import { numberedPage, offsetWindow, type NumberedPage, type PageArgs } from "../pagination/offset.js";

@@ -3,7 +3,7 @@
 // (first/after) or backward (last/before) see each row exactly once under any order.
 // The caller applies its own filter; this module only adds the window, order and limit.
 import { z } from "zod";
-import { parseInput } from "../auth/validation.js";
+import { parseInput } from "../../validation.js";
 import { decodeCursor, encodeCursor, type CursorPosition, type KeyCodec } from "./cursor.js";
 
 export type SortDirection = "asc" | "desc";

@@ -1,6 +1,6 @@
 // Page-number pagination (page from 1) for clients that want "page 3 of 12".
 import { z } from "zod";
-import { parseInput } from "../auth/validation.js";
+import { parseInput } from "../../validation.js";
 
 export interface PageArgs {
   page: number;

@@ -2,7 +2,7 @@
 import { z } from "zod";
 import { badUserInput } from "../../errors.js";
 import type { Message, PrismaClient } from "../../generated/prisma/client.js";
-import { parseInput } from "../auth/validation.js";
+import { parseInput } from "../../validation.js";
 import { bigintKey } from "../pagination/cursor.js";
 import { keysetConnection, type Connection, type ConnectionArgs, type KeysetOrder } from "../pagination/keyset.js";
 

@@ -2,7 +2,7 @@
 import { z } from "zod";
 import { conflict, notFound } from "../../errors.js";
 import type { PrismaClient, Room } from "../../generated/prisma/client.js";
-import { parseInput } from "../auth/validation.js";
+import { parseInput } from "../../validation.js";
 
 export const SLUG_PATTERN = /^[a-z0-9][a-z0-9-]{1,62}$/;
 export const ROOM_NAME_MAX = 100;

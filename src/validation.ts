@@ -23,3 +23,13 @@ export function parseInput<S extends z.ZodType>(schema: S, value: unknown, prefi
   if (result.success) return result.data;
   throw zodValidationError(result.error, prefix);
 }
+
+/** `build` memoised per key: zod schemas are costly to construct on every request, cheap to reuse. */
+export function schemaPer<K, S extends z.ZodType>(build: (key: K) => S): (key: K) => S {
+  const built = new Map<K, S>();
+  return (key) => {
+    let schema = built.get(key);
+    if (!schema) built.set(key, (schema = build(key)));
+    return schema;
+  };
+}

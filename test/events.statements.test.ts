@@ -92,3 +92,40 @@ describe("SQL statements per events page", () => {
     expect(userLookups.length).toBe(2);
   });
 });
+
+describe("columns read per page", () => {
+  const eventStatements = (statements: string[]) => statements.filter((sql) => /FROM "public"\."Event"/.test(sql));
+
+  it("reads only the columns the selection needs, and never a password hash", async () => {
+    const { statements } = await countStatements("{ events(first: 5) { edges { node { title organizer { displayName } } } } }", {});
+    const [page] = eventStatements(statements);
+    expect(page).toContain('"title"');
+    expect(page).not.toContain('"description"');
+    expect(page).not.toContain('"venue"');
+    expect(statements.join("\n")).not.toContain("passwordHash");
+  });
+
+  it("answers every field through aliases and fragments as a whole-row read does", async () => {
+    const fields = "id title description kind startsAt endsAt timezone city venue createdAt updatedAt organizer { id } attendeeCount";
+    const query = `query {
+      events(first: 7, orderBy: { field: CREATED_AT, direction: DESC }) { edges { node { ...Details ... on Node { id } heading: title } } }
+      eventsPage(pageSize: 7) { items { ... on Event { ${fields} } } }
+    }
+    fragment Details on Event { ${fields} }`;
+    const { data } = await countStatements(query, {});
+    const listed = [...data.events.edges.map((e: any) => e.node), ...data.eventsPage.items];
+    expect(listed).toHaveLength(14);
+    for (const event of listed) {
+      const { data: whole } = await countStatements(`query ($id: ID!) { event(id: $id) { ${fields} } }`, { id: event.id });
+      expect(event).toMatchObject(whole.event);
+      if ("heading" in event) expect(event.heading).toBe(whole.event.title);
+    }
+  });
+
+  it("knows the columns of every Event field (a field it does not know makes lists read whole rows)", async () => {
+    const { schema } = await import("../src/schema/index.js");
+    const { EVENT_FIELD_COLUMNS } = await import("../src/schema/events.js");
+    const eventType = schema.getType("Event") as import("graphql").GraphQLObjectType;
+    expect(Object.keys(EVENT_FIELD_COLUMNS).filter((f) => f !== "__typename").sort()).toEqual(Object.keys(eventType.getFields()).sort());
+  });
+});

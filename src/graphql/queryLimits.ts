@@ -112,7 +112,26 @@ export function pageSizeRule(context: ValidationContext): ASTVisitor {
  * field itself), so that the cost counts page sizes sent as variables as it counts literal ones.
  * Returns the same document when no page size comes from a variable.
  */
+// Per document: does any page-size argument take a variable? Most documents answer no, and then
+// need no walk per request.
+const sizedByVariable = new WeakMap<DocumentNode, boolean>();
+
+function hasVariablePageSize(document: DocumentNode): boolean {
+  let found = sizedByVariable.get(document);
+  if (found === undefined) {
+    found = false;
+    visit(document, {
+      Argument(node) {
+        if (isPageSizeArgument(node.name.value) && node.value.kind === Kind.VARIABLE) found = true;
+      },
+    });
+    sizedByVariable.set(document, found);
+  }
+  return found;
+}
+
 export function withPageSizes(document: DocumentNode, variables: Record<string, unknown> | undefined): DocumentNode {
+  if (!hasVariablePageSize(document)) return document;
   const defaults = new Map<string, ValueNode>();
   for (const definition of document.definitions) {
     if (definition.kind !== Kind.OPERATION_DEFINITION) continue;

@@ -11,6 +11,7 @@ import type { Context } from "./context.js";
 import { createContext, type ContextInput } from "./contextFactory.js";
 import { corsOptions, useVaryOnOrigin } from "./cors.js";
 import { renderOfflineGraphiQL } from "./graphiql.js";
+import { useCompiledExecution } from "./plugins/useCompiledExecution.js";
 import { useExecutionTimeout } from "./plugins/useExecutionTimeout.js";
 import { useHideSuggestions } from "./plugins/useHideSuggestions.js";
 import { useCsrfPrevention } from "./plugins/useCsrfPrevention.js";
@@ -77,6 +78,8 @@ export function createGraphQLServer({ config, logger, services, plugins = [] }: 
       useIntrospectionSwitch(config.http.introspection),
       useQueryLimits(),
       useHideSuggestions(config.isProduction),
+      // Before the timeout: the timeout wraps the compiled executor this installs.
+      useCompiledExecution({ logger }),
       useExecutionTimeout(config.http.executionTimeoutMs),
       useWebSocketOnlySubscriptions(),
       // One execution per event per distinct subscription (per viewer only where a field needs it).

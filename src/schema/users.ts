@@ -1,7 +1,10 @@
-import type { User as UserRow } from "../generated/prisma/client.js";
+import type { User as UserRecord } from "../generated/prisma/client.js";
 import { Role } from "../generated/prisma/enums.js";
 import { builder } from "./builder.js";
 import { decodeIdOf } from "./globalId.js";
+
+/** A user as the API sees it: password hashes are never read for it. */
+type UserRow = Omit<UserRecord, "passwordHash">;
 
 export const RoleEnum = builder.enumType(Role, { name: "Role" });
 
@@ -15,7 +18,8 @@ export function asOwnRecord(user: UserRow): UserRow {
 
 export const User = builder.loadableNode("User", {
   id: { resolve: (user: UserRow) => user.id },
-  load: (ids: string[], { services }) => services.prisma.user.findMany({ where: { id: { in: ids } } }),
+  load: (ids: string[], { services }) =>
+    services.prisma.user.findMany({ where: { id: { in: ids } }, omit: { passwordHash: true } }),
   sort: (user) => user.id,
   fields: (t) => ({
     email: t.string({

@@ -22,9 +22,14 @@ function prismaCode(error: PrismaLikeError): ErrorCode | null {
   return null;
 }
 
-/** graphql-js's "Variable "$x" got invalid value ..." (an unknown enum value, a wrong input field): the client's input. */
+// Variable values that cannot be coerced (an unknown enum value, a wrong input field, a missing
+// required variable): the client's input. graphql-js attaches an originalError to these, graphql-jit
+// does not, and validation errors about variables ("is never used", "used in position ...") share
+// the 'Variable "$x"' prefix, so the coercion wordings are matched.
+const VARIABLE_VALUE_ERROR = /^Variable "\$[^"]+" (got invalid value|of required type .* was not provided|of non-null type .* must not be null)/;
+
 function isVariableValueError(error: GraphQLError): boolean {
-  return !error.path && error.message.startsWith('Variable "$');
+  return !error.path && VARIABLE_VALUE_ERROR.test(error.message);
 }
 
 function graphqlSpecCode(error: GraphQLError): ErrorCode | null {
@@ -59,7 +64,9 @@ export function formatError(error: GraphQLError, { requestId, logger }: FormatOp
     if (code === "CONFLICT") message = "A record with these values already exists";
     if (code === "NOT_FOUND") message = "Record not found";
   } else {
-    code = graphqlSpecCode(error) ?? (error.locations?.length || error.nodes ? "GRAPHQL_VALIDATION_FAILED" : null);
+    code =
+      graphqlSpecCode(error) ??
+      (isVariableValueError(error) ? "BAD_USER_INPUT" : error.locations?.length || error.nodes ? "GRAPHQL_VALIDATION_FAILED" : null);
   }
 
   if (code === null || code === "INTERNAL_SERVER_ERROR") {

@@ -1,6 +1,7 @@
-// EXECUTION_TIMEOUT_MS: a query or mutation still running after the limit is aborted (the
-// executor stops resolving further fields) and answers SERVICE_UNAVAILABLE. Subscriptions are
-// long-lived by design and are not timed.
+// EXECUTION_TIMEOUT_MS: a query or mutation still running after the limit answers
+// SERVICE_UNAVAILABLE at once. The abort signal is handed to the executor too, for resolvers that
+// honour it, but the answer does not wait for them: the compiled executor (graphql-jit) does not
+// watch the signal. Subscriptions are long-lived by design and are not timed.
 import { AppError } from "../../errors.js";
 import type { Plugin } from "graphql-yoga";
 
@@ -22,7 +23,11 @@ export function useExecutionTimeout(timeoutMs: number): Plugin {
         const upstream = (args as { signal?: AbortSignal }).signal;
         const signal = upstream ? AbortSignal.any([upstream, timeout.signal]) : timeout.signal;
         try {
-          return await executeFn({ ...executionArgs, signal } as typeof executionArgs);
+          const aborted = new Promise<never>((_resolve, reject) => {
+            if (signal.aborted) reject(signal.reason);
+            else signal.addEventListener("abort", () => reject(signal.reason), { once: true });
+          });
+          return await Promise.race([executeFn({ ...executionArgs, signal } as typeof executionArgs), aborted]);
         } catch (thrown) {
           if (timeout.signal.aborted && thrown === timeout.signal.reason) return { errors: [thrown as AppError] };
           throw thrown;

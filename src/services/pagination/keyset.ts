@@ -3,7 +3,7 @@
 // (first/after) or backward (last/before) see each row exactly once under any order.
 // The caller applies its own filter; this module only adds the window, order and limit.
 import { z } from "zod";
-import { parseInput } from "../../validation.js";
+import { parseInput, schemaPer } from "../../validation.js";
 import { decodeCursor, encodeCursor, type CursorPosition, type KeyCodec } from "./cursor.js";
 
 export type SortDirection = "asc" | "desc";
@@ -67,19 +67,20 @@ export interface PageSizeLimits {
 
 const flip = (direction: SortDirection): SortDirection => (direction === "asc" ? "desc" : "asc");
 
-/** Validates first/last (integers in 0..max, not both at once): the page size and walk direction. */
-export function pageRequest(args: ConnectionArgs, limits: PageSizeLimits): { size: number; backward: boolean } {
+const pageArgsSchema = schemaPer((max: number) => {
   const size = z
     .int()
-    .min(0, { message: `must be between 0 and ${limits.max}` })
-    .max(limits.max, { message: `must be between 0 and ${limits.max}` })
+    .min(0, { message: `must be between 0 and ${max}` })
+    .max(max, { message: `must be between 0 and ${max}` })
     .nullish();
-  const { first, last } = parseInput(
-    z
-      .object({ first: size, last: size })
-      .refine((a) => a.first == null || a.last == null, { path: ["last"], message: "cannot be combined with first" }),
-    { first: args.first, last: args.last },
-  );
+  return z
+    .object({ first: size, last: size })
+    .refine((a) => a.first == null || a.last == null, { path: ["last"], message: "cannot be combined with first" });
+});
+
+/** Validates first/last (integers in 0..max, not both at once): the page size and walk direction. */
+export function pageRequest(args: ConnectionArgs, limits: PageSizeLimits): { size: number; backward: boolean } {
+  const { first, last } = parseInput(pageArgsSchema(limits.max), { first: args.first, last: args.last });
   return last != null ? { size: last, backward: true } : { size: first ?? limits.defaultSize, backward: false };
 }
 
@@ -150,7 +151,13 @@ export async function keysetConnection<Row, V, Node = Row>(
   const rows = fetched.slice(0, size);
   if (backward) rows.reverse();
 
-  const edges = rows.map((row) => ({ cursor: cursorOf(order, row), node: toNode(row) }));
+  // Cursors are encoded only when asked for (a getter): many clients never select them.
+  const edges = rows.map((row) => ({
+    get cursor() {
+      return cursorOf(order, row);
+    },
+    node: toNode(row),
+  }));
   return {
     edges,
     pageInfo: {

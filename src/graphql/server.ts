@@ -18,6 +18,7 @@ import { useCsrfPrevention } from "./plugins/useCsrfPrevention.js";
 import { useHttpRequestErrors } from "./plugins/useHttpRequestErrors.js";
 import { useIntrospectionSwitch } from "./plugins/useIntrospectionSwitch.js";
 import { useQueryLimits } from "./plugins/useQueryLimits.js";
+import { useRequestBodyLimit } from "./plugins/useRequestBodyLimit.js";
 import { useErrorFormatting } from "./plugins/useErrorFormatting.js";
 import { useRateLimitStatus } from "./plugins/useRateLimitStatus.js";
 import { operationLogger } from "./operationLog.js";
@@ -53,7 +54,8 @@ export function createGraphQLServer({ config, logger, services, plugins = [] }: 
     // GraphiQL's scripts and styles inlined in the page: no CDN, so it works offline.
     renderGraphiQL: renderOfflineGraphiQL,
     cors: corsOptions(config),
-    maxRequestBodySize: config.http.maxBodyBytes,
+    // Enforced by useRequestBodyLimit instead (cheaper for bodies with a Content-Length).
+    maxRequestBodySize: false,
     maskedErrors: false,
     logging: logger.child({ component: "yoga" }),
     // Over WebSocket the transport hands its own ContextInput as `ws` (see transport/ws.ts).
@@ -74,6 +76,7 @@ export function createGraphQLServer({ config, logger, services, plugins = [] }: 
       useRequestId(),
       useVaryOnOrigin(),
       useCsrfPrevention({ trustedOrigins: config.http.corsOrigins }),
+      useRequestBodyLimit(config.http.maxBodyBytes),
       useHttpRequestErrors({ maxBodyBytes: config.http.maxBodyBytes }),
       useIntrospectionSwitch(config.http.introspection),
       useQueryLimits(),

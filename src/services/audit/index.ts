@@ -53,7 +53,13 @@ export function createAuditService({ prisma, logger }: { prisma: PrismaClient; l
     /** Stores entries without making the caller wait; see flush(). */
     record(entries: AuditEntry[]): void {
       if (entries.length === 0) return;
-      const write = prisma.auditLog.createMany({ data: entries }).then(
+      // One entry (one mutation field, the usual request) as a create: Prisma caches the plan of
+      // a create, while createMany is compiled again on every call.
+      const stored =
+        entries.length === 1
+          ? prisma.auditLog.create({ data: entries[0]!, select: { id: true } })
+          : prisma.auditLog.createMany({ data: entries });
+      const write = stored.then(
         () => undefined,
         (err: unknown) =>
           logger.error(

@@ -27,10 +27,20 @@ export interface AccessClaims {
   expiresAt: Date;
 }
 
+/** Tokens whose signature and claims were checked, kept so a client's next request skips the HMAC. */
+const VERIFIED_CACHE_SIZE = 10_000;
+
 export const invalidToken = (message = "Invalid access token") => new AppError("INVALID_TOKEN", message);
 
 export function createAccessTokens(settings: AccessTokenSettings) {
-  const key = new TextEncoder().encode(settings.accessSecret);
+  // Imported once: handed raw bytes, jose imports a WebCrypto key again on every sign and verify.
+  const key = crypto.subtle.importKey(
+    "raw",
+    new TextEncoder().encode(settings.accessSecret),
+    { name: "HMAC", hash: "SHA-256" },
+    false,
+    ["sign", "verify"],
+  );
 
   async function sign(subject: { userId: string; role: Role; sessionId: string }) {
     const issuedAt = Math.floor(Date.now() / 1000);
@@ -43,15 +53,28 @@ export function createAccessTokens(settings: AccessTokenSettings) {
       .setExpirationTime(expiresAtSeconds)
       .setIssuer(settings.issuer)
       .setAudience(settings.audience)
-      .sign(key);
+      .sign(await key);
     return { token, expiresAt: new Date(expiresAtSeconds * 1000) };
   }
 
+  // Insertion-ordered: the oldest entry goes first when full. Expiry is checked on every use.
+  const verified = new Map<string, AccessClaims>();
+
   /** Checks signature and claims only; whether the session still stands is the caller's question. */
   async function verify(token: string): Promise<AccessClaims> {
+    const known = verified.get(token);
+    if (known && known.expiresAt.getTime() + CLOCK_TOLERANCE_SECONDS * 1000 > Date.now()) return known;
+    verified.delete(token);
+    const claims = await verifySignatureAndClaims(token);
+    if (verified.size >= VERIFIED_CACHE_SIZE) verified.delete(verified.keys().next().value!);
+    verified.set(token, claims);
+    return claims;
+  }
+
+  async function verifySignatureAndClaims(token: string): Promise<AccessClaims> {
     let payload;
     try {
-      ({ payload } = await jwtVerify(token, key, {
+      ({ payload } = await jwtVerify(token, await key, {
         algorithms: [ACCESS_TOKEN_ALGORITHM],
         issuer: settings.issuer,
         audience: settings.audience,

@@ -30,18 +30,14 @@ export function createSessionStatusCache(prisma: PrismaClient, ttlMs = STATUS_TT
     for (const [sessionId, entry] of entries) if (entry.expiresAt <= now) entries.delete(sessionId);
   }
 
+  // One statement (Prisma would read the session and its user in two).
   async function load(sessionId: string): Promise<SessionStatus | null> {
-    const session = await prisma.session.findUnique({
-      where: { id: sessionId },
-      select: { userId: true, revokedAt: true, user: { select: { isActive: true, role: true } } },
-    });
-    if (!session) return null;
-    return {
-      userId: session.userId,
-      revoked: session.revokedAt !== null,
-      userActive: session.user.isActive,
-      role: session.user.role,
-    };
+    const [row] = await prisma.$queryRaw<{ userId: string; revokedAt: Date | null; isActive: boolean; role: Role }[]>`
+      SELECT s."userId", s."revokedAt", u."isActive", u."role"::text AS "role"
+      FROM "Session" s JOIN "User" u ON u."id" = s."userId"
+      WHERE s."id" = ${sessionId}::uuid`;
+    if (!row) return null;
+    return { userId: row.userId, revoked: row.revokedAt !== null, userActive: row.isActive, role: row.role };
   }
 
   return {

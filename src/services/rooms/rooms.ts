@@ -34,8 +34,21 @@ export interface CreateRoomInput {
 const isUniqueViolation = (error: unknown) => (error as { code?: string } | null)?.code === "P2002";
 
 export function createRoomDirectory(prisma: PrismaClient) {
+  // Rooms are never renamed or deleted through the API, so a room found once is remembered (a
+  // slug not found is not: another instance may create it). Every message and subscription
+  // names its room by slug; this saves that lookup.
+  const known = new Map<string, Room>();
+  const KNOWN_MAX = 10_000;
+
   async function bySlug(slug: string): Promise<Room | null> {
-    return prisma.room.findUnique({ where: { slug } });
+    const cached = known.get(slug);
+    if (cached) return cached;
+    const room = await prisma.room.findUnique({ where: { slug } });
+    if (room) {
+      if (known.size >= KNOWN_MAX) known.delete(known.keys().next().value!);
+      known.set(slug, room);
+    }
+    return room;
   }
 
   return {

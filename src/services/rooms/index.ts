@@ -1,7 +1,6 @@
 // Live chat rooms: rooms, messages with receipts, presence, roomEvents streams with resume, and
 // the socket bookkeeping behind the limits and roomStats. In process without Redis; shared by
 // every instance through Redis with it.
-import type { Repeater } from "@repeaterjs/repeater";
 import type { Redis } from "ioredis";
 import type { Config } from "../../config/index.js";
 import type { PrismaClient } from "../../generated/prisma/client.js";
@@ -17,7 +16,7 @@ import { createRedisStore } from "./redisStore.js";
 import { createRoomDirectory, type CreateRoomInput } from "./rooms.js";
 import { collectRoomStats } from "./stats.js";
 import { createMemoryStore, type Departure } from "./store.js";
-import { openRoomStream } from "./stream.js";
+import { openRoomStream, type RoomStream } from "./stream.js";
 
 export type { AuthenticatedConnection } from "./connections.js";
 export type { RoomEvent, MemberEvent, MessagePostedEvent } from "./events.js";
@@ -60,7 +59,7 @@ export function createRoomsService({ config, logger, prisma, redis, metrics, ver
   onPresenceChanges = (changes) => void presence.announce(changes);
   const directory = createRoomDirectory(prisma);
   const messages = createMessageStore(prisma);
-  const streams = new Set<Repeater<RoomEvent>>();
+  const streams = new Set<RoomStream>();
 
   return {
     create: (creator: Viewer, input: CreateRoomInput) => directory.create(creator.id, input),

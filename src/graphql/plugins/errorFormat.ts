@@ -1,7 +1,7 @@
 // Turns any error into the shape clients rely on: extensions.code, statusCode, timestamp and
 // requestId. Unknown errors become INTERNAL_SERVER_ERROR "Unexpected error." and are logged in
 // full on the server only (in every environment: the log line carries the same requestId).
-import { GraphQLError } from "graphql";
+import { GraphQLError, type DocumentNode, type SourceLocation } from "graphql";
 import { DATABASE_UNAVAILABLE_MESSAGE, isDatabaseUnavailable } from "../../db/unavailable.js";
 import { errorStatus, isErrorCode, type ErrorCode } from "../../errors.js";
 import type { Logger } from "../../logger.js";
@@ -22,14 +22,9 @@ function prismaCode(error: PrismaLikeError): ErrorCode | null {
   return null;
 }
 
-// Variable values that cannot be coerced (an unknown enum value, a wrong input field, a missing
-// required variable): the client's input. graphql-js attaches an originalError to these, graphql-jit
-// does not, and validation errors about variables ("is never used", "used in position ...") share
-// the 'Variable "$x"' prefix, so the coercion wordings are matched.
-const VARIABLE_VALUE_ERROR = /^Variable "\$[^"]+" (got invalid value|of required type .* was not provided|of non-null type .* must not be null)/;
-
+/** graphql-js's "Variable "$x" got invalid value ..." (an unknown enum value, a wrong input field): the client's input. */
 function isVariableValueError(error: GraphQLError): boolean {
-  return !error.path && VARIABLE_VALUE_ERROR.test(error.message);
+  return !error.path && error.message.startsWith('Variable "$');
 }
 
 function graphqlSpecCode(error: GraphQLError): ErrorCode | null {
@@ -42,9 +37,23 @@ function graphqlSpecCode(error: GraphQLError): ErrorCode | null {
 export interface FormatOptions {
   requestId?: string;
   logger: Logger;
+  /** The operation's document: places errors that carry only line/column locations (graphql-jit's). */
+  document?: DocumentNode;
 }
 
-export function formatError(error: GraphQLError, { requestId, logger }: FormatOptions): GraphQLError {
+/**
+ * Source positions for `locations` in the document's text. Yoga serialises errors again from
+ * their nodes or source positions, so an error with bare locations would lose them.
+ */
+function positionsIn(document: DocumentNode | undefined, locations: readonly SourceLocation[] | undefined) {
+  const source = document?.loc?.source;
+  if (!source || !locations?.length) return undefined;
+  const lineStarts = [0];
+  for (let i = 0; i < source.body.length; i++) if (source.body[i] === "\n") lineStarts.push(i + 1);
+  return { source, positions: locations.map((l) => (lineStarts[l.line - 1] ?? 0) + l.column - 1) };
+}
+
+export function formatError(error: GraphQLError, { requestId, logger, document }: FormatOptions): GraphQLError {
   const original = error.originalError;
   let code: ErrorCode | null = null;
   let message = error.message;
@@ -64,9 +73,7 @@ export function formatError(error: GraphQLError, { requestId, logger }: FormatOp
     if (code === "CONFLICT") message = "A record with these values already exists";
     if (code === "NOT_FOUND") message = "Record not found";
   } else {
-    code =
-      graphqlSpecCode(error) ??
-      (isVariableValueError(error) ? "BAD_USER_INPUT" : error.locations?.length || error.nodes ? "GRAPHQL_VALIDATION_FAILED" : null);
+    code = graphqlSpecCode(error) ?? (error.locations?.length || error.nodes ? "GRAPHQL_VALIDATION_FAILED" : null);
   }
 
   if (code === null || code === "INTERNAL_SERVER_ERROR") {
@@ -80,10 +87,11 @@ export function formatError(error: GraphQLError, { requestId, logger }: FormatOp
   }
 
   const { http: _http, ...publicExtensions } = extensions;
+  const placed = error.nodes?.length || error.positions?.length ? undefined : positionsIn(document, error.locations);
   return new GraphQLError(message, {
     nodes: error.nodes,
-    source: error.source,
-    positions: error.positions,
+    source: placed?.source ?? error.source,
+    positions: placed?.positions ?? error.positions,
     path: error.path,
     originalError: original,
     extensions: {

@@ -4,10 +4,15 @@
 // The compiled function is cached per parsed document (yoga's parser cache hands back the same
 // DocumentNode for the same text). Subscriptions keep graphql-js: their events are executed by
 // useSharedSubscriptionExecution, once per distinct operation.
+//
+// Variables are coerced by graphql-js first: when they do not coerce, graphql-js executes the
+// request, so a client gets graphql-js's errors (400, locations, the scalar's own message) rather
+// than graphql-jit's coarser ones.
 import { useGraphQlJit } from "@envelop/graphql-jit";
 import {
   getNamedType,
   getOperationAST,
+  getVariableValues,
   isInputObjectType,
   isNonNullType,
   typeFromAST,
@@ -34,7 +39,7 @@ function hasRequiredFieldWithDefault(type: GraphQLInputObjectType, seen = new Se
  * field that has a default (`orderBy: { field: TITLE }` for `direction: SortDirection! = ASC`)
  * where graphql-js applies the default. Documents with such a variable keep graphql-js.
  */
-function compilable(schema: GraphQLSchema, document: DocumentNode, operationName?: string | null): boolean {
+function compilableDocument(schema: GraphQLSchema, document: DocumentNode, operationName?: string | null): boolean {
   const operation = getOperationAST(document, operationName);
   if (!operation || operation.operation === "subscription") return false;
   return !(operation.variableDefinitions ?? []).some((definition) => {
@@ -43,17 +48,28 @@ function compilable(schema: GraphQLSchema, document: DocumentNode, operationName
   });
 }
 
+function variablesCoerce(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operationName: string | null | undefined,
+  variables: Record<string, unknown> | null | undefined,
+): boolean {
+  const definitions = getOperationAST(document, operationName)?.variableDefinitions ?? [];
+  if (definitions.length === 0) return true;
+  return !getVariableValues(schema, definitions, variables ?? {}, { maxErrors: 1 }).errors;
+}
+
 export function useCompiledExecution({ logger }: { logger: Logger }): Plugin {
   const decided = new WeakMap<DocumentNode, Map<string, boolean>>();
   return useGraphQlJit(
     {},
     {
-      enableIf: ({ schema, document, operationName }) => {
+      enableIf: ({ schema, document, operationName, variableValues }) => {
         let byOperation = decided.get(document);
         if (!byOperation) decided.set(document, (byOperation = new Map()));
         let compile = byOperation.get(operationName ?? "");
-        if (compile === undefined) byOperation.set(operationName ?? "", (compile = compilable(schema, document, operationName)));
-        return compile;
+        if (compile === undefined) byOperation.set(operationName ?? "", (compile = compilableDocument(schema, document, operationName)));
+        return compile && variablesCoerce(schema, document, operationName, variableValues);
       },
       // A document graphql-jit cannot compile is answered with the compilation errors.
       onError: (result) => logger.debug({ errors: result.errors?.map((e) => e.message) }, "graphql-jit could not compile a document"),

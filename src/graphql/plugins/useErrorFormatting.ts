@@ -1,7 +1,7 @@
 // The error mask, in one place: execution results on both transports (envelop hooks) and
 // errors yoga raises before execution (parse, validation, context) on HTTP.
 import { handleStreamOrSingleExecutionResult } from "@envelop/core";
-import type { ExecutionResult, GraphQLError } from "graphql";
+import type { DocumentNode, ExecutionResult, GraphQLError } from "graphql";
 import type { Plugin } from "graphql-yoga";
 import type { Context } from "../context.js";
 import { requestIdOf } from "../requestId.js";
@@ -18,16 +18,16 @@ function formatResult<T extends ExecutionResult>(result: T, options: FormatOptio
 }
 
 export function useErrorFormatting(options: Options): Plugin<Context> {
-  const onResult = (context: Context) => (payload: Parameters<Parameters<typeof handleStreamOrSingleExecutionResult>[1]>[0]) => {
-    const formatted = formatResult(payload.result, { ...options, requestId: context.requestId });
+  const onResult = (context: Context, document?: DocumentNode) => (payload: Parameters<Parameters<typeof handleStreamOrSingleExecutionResult>[1]>[0]) => {
+    const formatted = formatResult(payload.result, { ...options, requestId: context.requestId, document });
     if (formatted !== payload.result) payload.setResult(formatted);
   };
   return {
     onExecute: ({ args }) => ({
-      onExecuteDone: (payload) => handleStreamOrSingleExecutionResult(payload, onResult(args.contextValue)),
+      onExecuteDone: (payload) => handleStreamOrSingleExecutionResult(payload, onResult(args.contextValue, args.document)),
     }),
     onSubscribe: ({ args }) => ({
-      onSubscribeResult: (payload) => handleStreamOrSingleExecutionResult(payload, onResult(args.contextValue)),
+      onSubscribeResult: (payload) => handleStreamOrSingleExecutionResult(payload, onResult(args.contextValue, args.document)),
     }),
     onResultProcess({ request, result, setResult }) {
       if (Array.isArray(result) || !result || Symbol.asyncIterator in result) return;

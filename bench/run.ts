@@ -4,11 +4,10 @@
 import net from "node:net";
 import os from "node:os";
 import { createBenchDatabase, dropBenchDatabase, PG_ADMIN_URL, REDIS_URL, SEED, type Seeded } from "./lib/db.js";
+import { deleteRedisKeys } from "./lib/servers.js";
 import { SenderPool } from "./lib/ours.js";
 import { trailFactor, writeBenchmarks, type ScenarioReport } from "./lib/report.js";
 import { SCALE, TARGET } from "./lib/scale.js";
-import { REDIS_PREFIX } from "./lib/servers.js";
-import { Redis } from "ioredis";
 import { connections } from "./scenarios/connections.js";
 import { fanout } from "./scenarios/fanout.js";
 import { httpRead } from "./scenarios/httpRead.js";
@@ -55,18 +54,6 @@ function gapSection(reports: ScenarioReport[]): string {
   }
   if (widest) lines.push("", `Widest: **${widest.scenario}**, ${widest.factor.toFixed(2)}× behind ${widest.peer}.`);
   return lines.join("\n");
-}
-
-/** Removes every key this run's servers wrote (their prefixes all start with REDIS_PREFIX). */
-async function deleteRedisKeys() {
-  const redis = new Redis(REDIS_URL);
-  try {
-    for await (const keys of redis.scanStream({ match: `${REDIS_PREFIX}*`, count: 500 })) {
-      if ((keys as string[]).length) await redis.del(...(keys as string[]));
-    }
-  } finally {
-    redis.disconnect();
-  }
 }
 
 async function main() {

@@ -23,6 +23,8 @@ export interface ServerSpec {
   /** Path answered once the server is ready. */
   readyPath?: string;
   core?: string;
+  /** Checkout to run the script from (default: this one). */
+  cwd?: string;
 }
 
 async function waitUntilUp(url: string, child: ChildProcess, name: string) {
@@ -45,6 +47,7 @@ export async function startServer(spec: ServerSpec): Promise<RunningServer> {
     ["-c", spec.core ?? SERVER_CORE, process.execPath, "--expose-gc", "--import", "tsx", "--import", "./bench/lib/probe.ts", spec.script],
     {
       env: { ...process.env, ...spec.env, PORT: String(spec.port) },
+      cwd: spec.cwd,
       stdio: ["ignore", "inherit", "inherit", "ipc"],
     },
   );

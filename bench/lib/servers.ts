@@ -1,5 +1,6 @@
 // Every server the scenarios compare, started the same way (own process, pinned to the server core).
 import { randomBytes } from "node:crypto";
+import { Redis } from "ioredis";
 import { benchDatabaseUrl, REDIS_URL } from "./db.js";
 import { startServer, type RunningServer } from "./proc.js";
 import { JWT_SECRET } from "./tokens.js";
@@ -14,14 +15,27 @@ export const REDIS_PREFIX = `mt-bench:${process.pid}:`;
  * A fresh Redis namespace for each group of instances that should see each other: state left by
  * an instance stopped mid-scenario (presence, socket counts) never leaks into the next scenario.
  */
+/** Removes every key the servers of this run wrote (their prefixes all start with REDIS_PREFIX). */
+export async function deleteRedisKeys() {
+  const redis = new Redis(REDIS_URL);
+  try {
+    for await (const keys of redis.scanStream({ match: `${REDIS_PREFIX}*`, count: 500 })) {
+      if ((keys as string[]).length) await redis.del(...(keys as string[]));
+    }
+  } finally {
+    redis.disconnect();
+  }
+}
+
 export const newCluster = () => `${REDIS_PREFIX}${nextCluster++}:`;
 
 /** Ours with production settings: auth, rate limits, masking, metrics on, logs at warn. */
-export function startOurs(opts: { cluster?: string; env?: Record<string, string> } = {}): Promise<RunningServer> {
+export function startOurs(opts: { cluster?: string; env?: Record<string, string>; cwd?: string; name?: string } = {}): Promise<RunningServer> {
   const cluster = opts.cluster ?? newCluster();
   return startServer({
-    name: "ours",
+    name: opts.name ?? "ours",
     script: "src/main.ts",
+    cwd: opts.cwd,
     port: nextPort++,
     env: {
       NODE_ENV: "production",

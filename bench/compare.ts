@@ -1,0 +1,79 @@
+// `npm run bench:compare -- <git-rev>`: ours at <git-rev> against ours as checked out, side by side
+// on the same data, with rounds interleaved (A, B, A, B, ...) so that a change in the machine's
+// background load hits both alike. Prints medians for http-read (req/s, p50, p99) and fanout
+// (deliveries/s, publish→last delivery p50, p99); writes nothing. BENCH_COMPARE_ROUNDS sets the
+// number of rounds (default 5). The other checkout is a temporary git worktree sharing
+// node_modules, removed at the end.
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, symlinkSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { createBenchDatabase, dropBenchDatabase } from "./lib/db.js";
+import { SenderPool } from "./lib/ours.js";
+import type { RunningServer } from "./lib/proc.js";
+import { deleteRedisKeys, startOurs } from "./lib/servers.js";
+import { medianOf } from "./lib/stats.js";
+import { oursFanout } from "./scenarios/fanout.js";
+import { load } from "./scenarios/httpRead.js";
+
+const rev = process.argv[2];
+if (!rev) {
+  console.error("usage: npm run bench:compare -- <git-rev>");
+  process.exit(2);
+}
+const rounds = Number(process.env.BENCH_COMPARE_ROUNDS ?? 5);
+const git = (...args: string[]) => execFileSync("git", args, { encoding: "utf8" }).trim();
+
+/** A worktree of `rev` using this checkout's node_modules, with its own generated Prisma client. */
+function checkout(revision: string): string {
+  const dir = join(mkdtempSync(join(tmpdir(), "mt-compare-")), "tree");
+  git("worktree", "add", "--detach", dir, revision);
+  symlinkSync(resolve("node_modules"), join(dir, "node_modules"));
+  execFileSync(process.execPath, ["scripts/prisma-generate.mjs"], { cwd: dir, stdio: "ignore" });
+  return dir;
+}
+
+const table = (title: string, columns: string[], rows: [string, number[]][]) =>
+  [`${title}`, "", `| checkout | ${columns.join(" | ")} |`, `|---|${columns.map(() => "---:").join("|")}|`, ...rows.map(([name, values]) => `| ${name} | ${values.map((v) => v.toFixed(1)).join(" | ")} |`)].join("\n");
+
+async function main() {
+  const base = checkout(rev!);
+  const label = { base: `${rev} (${git("rev-parse", "--short", rev!)})`, head: `working tree (${git("rev-parse", "--short", "HEAD")})` };
+  const seeded = await createBenchDatabase();
+  const servers: [string, RunningServer][] = [];
+  try {
+    servers.push([label.base, await startOurs({ cwd: base, name: "base" })], [label.head, await startOurs({ name: "head" })]);
+    const http = new Map<string, Record<string, number>[]>(servers.map(([name]) => [name, []]));
+    for (const [, server] of servers) await load(server.url + "/graphql", 8);
+    for (let i = 0; i < rounds; i++) for (const [name, server] of servers) http.get(name)!.push(await load(server.url + "/graphql", 5));
+
+    const senders = await SenderPool.of(seeded.members.slice(500));
+    const fanout = new Map<string, Record<string, number>[]>(servers.map(([name]) => [name, []]));
+    for (let i = 0; i < Math.min(rounds, 3); i++) {
+      for (const [name, server] of servers) fanout.get(name)!.push((await oursFanout(name, server, server, seeded, senders)).median);
+    }
+
+    const med = (m: Map<string, Record<string, number>[]>, keys: string[]) =>
+      [...m].map(([name, r]) => [name, keys.map((k) => medianOf(r)[k]!)] as [string, number[]]);
+    console.log(
+      [
+        table(`http-read, medians of ${rounds} interleaved rounds of 5 s`, ["req/s", "p50 ms", "p99 ms"], med(http, ["reqPerSec", "p50Ms", "p99Ms"])),
+        "",
+        table(`fanout, medians of ${Math.min(rounds, 3)} interleaved runs`, ["deliveries/s", "p50 ms", "p99 ms"], med(fanout, ["deliveriesPerSec", "p50Ms", "p99Ms"])),
+      ].join("\n"),
+    );
+  } finally {
+    await Promise.all(servers.map(([, s]) => s.stop()));
+    await dropBenchDatabase();
+    await deleteRedisKeys();
+    git("worktree", "remove", "--force", base);
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (error) => {
+    console.error("[bench:compare] failed:", error);
+    process.exit(1);
+  },
+);

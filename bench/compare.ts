@@ -1,11 +1,12 @@
 // `npm run bench:compare -- <git-rev>`: ours at <git-rev> against ours as checked out, side by side
 // on the same data, with rounds interleaved (A, B, A, B, ...) so that a change in the machine's
-// background load hits both alike. Prints medians for http-read (req/s, p50, p99) and fanout
+// background load hits both alike. Prints medians for http-read (req/s, p50, p99, the server's
+// CPU time per request) and fanout
 // (deliveries/s, publish→last delivery p50, p99); writes nothing. BENCH_COMPARE_ROUNDS sets the
 // number of rounds (default 5). The other checkout is a temporary git worktree sharing
 // node_modules, removed at the end.
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, symlinkSync } from "node:fs";
+import { mkdtempSync, readFileSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { createBenchDatabase, dropBenchDatabase } from "./lib/db.js";
@@ -33,8 +34,21 @@ function checkout(revision: string): string {
   return dir;
 }
 
+/** CPU time (user + system, ms) the process has used, from /proc (Linux). */
+function cpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // clock ticks of 10 ms
+}
+
+/** One http-read round, with the server's CPU time per request. */
+async function httpRound(server: RunningServer) {
+  const before = cpuMs(server.pid);
+  const result = await load(server.url + "/graphql", 5);
+  return { ...result, cpuMsPerRequest: (cpuMs(server.pid) - before) / (result.reqPerSec * 5) };
+}
+
 const table = (title: string, columns: string[], rows: [string, number[]][]) =>
-  [`${title}`, "", `| checkout | ${columns.join(" | ")} |`, `|---|${columns.map(() => "---:").join("|")}|`, ...rows.map(([name, values]) => `| ${name} | ${values.map((v) => v.toFixed(1)).join(" | ")} |`)].join("\n");
+  [`${title}`, "", `| checkout | ${columns.join(" | ")} |`, `|---|${columns.map(() => "---:").join("|")}|`, ...rows.map(([name, values]) => `| ${name} | ${values.map((v) => (v < 10 ? v.toFixed(2) : v.toFixed(1))).join(" | ")} |`)].join("\n");
 
 async function main() {
   const base = checkout(rev!);
@@ -45,7 +59,7 @@ async function main() {
     servers.push([label.base, await startOurs({ cwd: base, name: "base" })], [label.head, await startOurs({ name: "head" })]);
     const http = new Map<string, Record<string, number>[]>(servers.map(([name]) => [name, []]));
     for (const [, server] of servers) await load(server.url + "/graphql", 8);
-    for (let i = 0; i < rounds; i++) for (const [name, server] of servers) http.get(name)!.push(await load(server.url + "/graphql", 5));
+    for (let i = 0; i < rounds; i++) for (const [name, server] of servers) http.get(name)!.push(await httpRound(server));
 
     const senders = await SenderPool.of(seeded.members.slice(500));
     const fanout = new Map<string, Record<string, number>[]>(servers.map(([name]) => [name, []]));
@@ -57,7 +71,7 @@ async function main() {
       [...m].map(([name, r]) => [name, keys.map((k) => medianOf(r)[k]!)] as [string, number[]]);
     console.log(
       [
-        table(`http-read, medians of ${rounds} interleaved rounds of 5 s`, ["req/s", "p50 ms", "p99 ms"], med(http, ["reqPerSec", "p50Ms", "p99Ms"])),
+        table(`http-read, medians of ${rounds} interleaved rounds of 5 s`, ["req/s", "p50 ms", "p99 ms", "server CPU ms/request"], med(http, ["reqPerSec", "p50Ms", "p99Ms", "cpuMsPerRequest"])),
         "",
         table(`fanout, medians of ${Math.min(rounds, 3)} interleaved runs`, ["deliveries/s", "p50 ms", "p99 ms"], med(fanout, ["deliveriesPerSec", "p50Ms", "p99Ms"])),
       ].join("\n"),

@@ -3,15 +3,12 @@
 // register/login call comes from an address of its own.
 import { hash, parseOptions, type Algorithm } from "@node-rs/argon2";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestServer, type TestServer } from "./helpers/server.js";
-import { createUser, uniqueEmail, type TestUser } from "./helpers/users.js";
+import type { TestServer } from "./helpers/server.js";
+import { createUser, startServerWithStaff, uniqueEmail, type TestUser } from "./helpers/users.js";
 
 let server: TestServer;
 let admin: TestUser;
-beforeAll(async () => {
-  server = await startTestServer({ env: { TRUST_PROXY: "true" } });
-  admin = await createUser(server, { role: "ADMIN" });
-});
+beforeAll(async () => void ({ server, admin } = await startServerWithStaff({ env: { TRUST_PROXY: "true" } })));
 afterAll(() => server?.stop());
 
 let lastIp = 0;

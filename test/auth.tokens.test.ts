@@ -7,14 +7,11 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { hasPostgres } from "./helpers/services.js";
 import { startTestServer, type TestServer } from "./helpers/server.js";
 import { flipSignatureByte, mintToken, unsignedToken } from "./helpers/tokens.js";
-import { createUser, type TestUser } from "./helpers/users.js";
+import { createUser, startServerWithStaff, type TestUser } from "./helpers/users.js";
 
 let server: TestServer;
 let admin: TestUser;
-beforeAll(async () => {
-  server = await startTestServer({ env: { TRUST_PROXY: "true" } });
-  admin = await createUser(server, { role: "ADMIN" });
-});
+beforeAll(async () => void ({ server, admin } = await startServerWithStaff({ env: { TRUST_PROXY: "true" } })));
 afterAll(() => server?.stop());
 
 const ME = "{ me { id role } }";

@@ -3,9 +3,9 @@
 // own view of viewer-dependent fields such as User.email).
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createRoom, eventOf, isEvent, sendMessage } from "./helpers/rooms.js";
-import { startTestServer, type TestServer } from "./helpers/server.js";
-import { createUser, type TestUser } from "./helpers/users.js";
-import { connectWs, type Collector, type TestWsClient } from "./helpers/ws.js";
+import type { TestServer } from "./helpers/server.js";
+import { createUser, startServerWithStaff, type TestUser } from "./helpers/users.js";
+import { connectWs, disposeAll, type Collector, type TestWsClient } from "./helpers/ws.js";
 
 const WITH_EMAIL = /* GraphQL */ `
   subscription Shared($room: String!, $excludeSelf: Boolean! = false) {
@@ -32,13 +32,8 @@ let organizer: TestUser;
 let admin: TestUser;
 const clients: TestWsClient[] = [];
 
-beforeAll(async () => {
-  server = await startTestServer();
-  [organizer, admin] = await Promise.all([createUser(server, { role: "ORGANIZER" }), createUser(server, { role: "ADMIN" })]);
-});
-afterEach(async () => {
-  await Promise.all(clients.splice(0).map((c) => c.dispose()));
-});
+beforeAll(async () => void ({ server, organizer, admin } = await startServerWithStaff()));
+afterEach(() => disposeAll(clients));
 afterAll(() => server?.stop());
 
 /** Subscribes `user` and waits for its own MemberJoined, so later messages reach it. */

@@ -13,21 +13,16 @@ import {
 } from "./helpers/rooms.js";
 import { decodeGlobalId } from "../src/schema/globalId.js";
 import { startTestServer, type TestServer } from "./helpers/server.js";
-import { createUser, type TestUser } from "./helpers/users.js";
-import { closeOf, connectWs, errorCodeOf, EVENTUALLY, type Collector, type TestWsClient } from "./helpers/ws.js";
+import { createUser, startServerWithStaff, type TestUser } from "./helpers/users.js";
+import { closeOf, connectWs, disposeAll, errorCodeOf, EVENTUALLY, type Collector, type TestWsClient } from "./helpers/ws.js";
 
 let server: TestServer;
 let organizer: TestUser;
 let admin: TestUser;
 const clients: TestWsClient[] = [];
 
-beforeAll(async () => {
-  server = await startTestServer();
-  [organizer, admin] = await Promise.all([createUser(server, { role: "ORGANIZER" }), createUser(server, { role: "ADMIN" })]);
-});
-afterEach(async () => {
-  await Promise.all(clients.splice(0).map((c) => c.dispose()));
-});
+beforeAll(async () => void ({ server, organizer, admin } = await startServerWithStaff()));
+afterEach(() => disposeAll(clients));
 afterAll(() => server?.stop());
 
 async function connect(token?: string) {

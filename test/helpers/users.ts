@@ -5,7 +5,7 @@
 import { randomUUID } from "node:crypto";
 import type { Role } from "../../src/generated/prisma/enums.js";
 import { encodeGlobalId } from "../../src/schema/globalId.js";
-import type { TestServer } from "./server.js";
+import { startTestServer, type StartOptions, type TestServer } from "./server.js";
 
 export interface CreateUserOptions {
   role?: Role;
@@ -48,4 +48,11 @@ export async function createUser(server: TestServer, opts: CreateUserOptions = {
     accessToken: session.accessToken,
     refreshToken: session.refreshToken,
   };
+}
+
+/** A test server with an ORGANIZER and an ADMIN on it: the start of many test files. */
+export async function startServerWithStaff(options?: StartOptions): Promise<{ server: TestServer; organizer: TestUser; admin: TestUser }> {
+  const server = await startTestServer(options);
+  const [organizer, admin] = await Promise.all([createUser(server, { role: "ORGANIZER" }), createUser(server, { role: "ADMIN" })]);
+  return { server, organizer, admin };
 }

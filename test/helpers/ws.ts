@@ -198,3 +198,8 @@ export async function errorCodeOf(collector: Collector): Promise<string | undefi
     return Array.isArray(errors) ? errors[0]?.extensions?.code : undefined;
   }
 }
+
+/** Closes every client in `clients` and empties the list (an afterEach of socket tests). */
+export async function disposeAll(clients: TestWsClient[]): Promise<void> {
+  await Promise.all(clients.splice(0).map((client) => client.dispose()));
+}

@@ -19,6 +19,7 @@ import {
   type DocumentNode,
   type GraphQLInputObjectType,
   type GraphQLSchema,
+  type VariableDefinitionNode,
 } from "graphql";
 import type { Plugin } from "graphql-yoga";
 import type { Logger } from "../../logger.js";
@@ -37,39 +38,33 @@ function hasRequiredFieldWithDefault(type: GraphQLInputObjectType, seen = new Se
 /**
  * graphql-jit 0.8 coerces variables with code of its own, which refuses an omitted non-null input
  * field that has a default (`orderBy: { field: TITLE }` for `direction: SortDirection! = ASC`)
- * where graphql-js applies the default. Documents with such a variable keep graphql-js.
+ * where graphql-js applies the default. Such documents keep graphql-js, as do subscriptions.
+ * Returns the operation's variable definitions when it can be compiled, null when it cannot.
  */
-function compilableDocument(schema: GraphQLSchema, document: DocumentNode, operationName?: string | null): boolean {
+function compilableVariables(schema: GraphQLSchema, document: DocumentNode, operationName?: string | null): readonly VariableDefinitionNode[] | null {
   const operation = getOperationAST(document, operationName);
-  if (!operation || operation.operation === "subscription") return false;
-  return !(operation.variableDefinitions ?? []).some((definition) => {
+  if (!operation || operation.operation === "subscription") return null;
+  const definitions = operation.variableDefinitions ?? [];
+  const unsafe = definitions.some((definition) => {
     const named = getNamedType(typeFromAST(schema, definition.type as never));
     return isInputObjectType(named) && hasRequiredFieldWithDefault(named);
   });
-}
-
-function variablesCoerce(
-  schema: GraphQLSchema,
-  document: DocumentNode,
-  operationName: string | null | undefined,
-  variables: Record<string, unknown> | null | undefined,
-): boolean {
-  const definitions = getOperationAST(document, operationName)?.variableDefinitions ?? [];
-  if (definitions.length === 0) return true;
-  return !getVariableValues(schema, definitions, variables ?? {}, { maxErrors: 1 }).errors;
+  return unsafe ? null : definitions;
 }
 
 export function useCompiledExecution({ logger }: { logger: Logger }): Plugin {
-  const decided = new WeakMap<DocumentNode, Map<string, boolean>>();
+  // Per document and operation name: what compilableVariables said.
+  const decided = new WeakMap<DocumentNode, Map<string, readonly VariableDefinitionNode[] | null>>();
   return useGraphQlJit(
     {},
     {
       enableIf: ({ schema, document, operationName, variableValues }) => {
         let byOperation = decided.get(document);
         if (!byOperation) decided.set(document, (byOperation = new Map()));
-        let compile = byOperation.get(operationName ?? "");
-        if (compile === undefined) byOperation.set(operationName ?? "", (compile = compilableDocument(schema, document, operationName)));
-        return compile && variablesCoerce(schema, document, operationName, variableValues);
+        let definitions = byOperation.get(operationName ?? "");
+        if (definitions === undefined) byOperation.set(operationName ?? "", (definitions = compilableVariables(schema, document, operationName)));
+        if (!definitions) return false;
+        return definitions.length === 0 || !getVariableValues(schema, definitions, variableValues ?? {}, { maxErrors: 1 }).errors;
       },
       // A document graphql-jit cannot compile is answered with the compilation errors.
       onError: (result) => logger.debug({ errors: result.errors?.map((e) => e.message) }, "graphql-jit could not compile a document"),

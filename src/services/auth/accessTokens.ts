@@ -2,6 +2,7 @@
 // (algorithm, issuer, audience, token type), so only tokens this API minted as access tokens pass.
 import { randomUUID } from "node:crypto";
 import { errors, jwtVerify, SignJWT } from "jose";
+import { BoundedMap } from "../../boundedMap.js";
 import { AppError } from "../../errors.js";
 import { Role } from "../../generated/prisma/enums.js";
 
@@ -57,8 +58,8 @@ export function createAccessTokens(settings: AccessTokenSettings) {
     return { token, expiresAt: new Date(expiresAtSeconds * 1000) };
   }
 
-  // Insertion-ordered: the oldest entry goes first when full. Expiry is checked on every use.
-  const verified = new Map<string, AccessClaims>();
+  // Expiry is checked on every use.
+  const verified = new BoundedMap<string, AccessClaims>(VERIFIED_CACHE_SIZE);
 
   /** Checks signature and claims only; whether the session still stands is the caller's question. */
   async function verify(token: string): Promise<AccessClaims> {
@@ -66,7 +67,6 @@ export function createAccessTokens(settings: AccessTokenSettings) {
     if (known && known.expiresAt.getTime() + CLOCK_TOLERANCE_SECONDS * 1000 > Date.now()) return known;
     verified.delete(token);
     const claims = await verifySignatureAndClaims(token);
-    if (verified.size >= VERIFIED_CACHE_SIZE) verified.delete(verified.keys().next().value!);
     verified.set(token, claims);
     return claims;
   }

@@ -1,5 +1,6 @@
 // Rooms themselves: created by organizers, listed and looked up by slug.
 import { z } from "zod";
+import { BoundedMap } from "../../boundedMap.js";
 import { conflict, notFound } from "../../errors.js";
 import type { PrismaClient, Room } from "../../generated/prisma/client.js";
 import { parseInput } from "../../validation.js";
@@ -37,17 +38,13 @@ export function createRoomDirectory(prisma: PrismaClient) {
   // Rooms are never renamed or deleted through the API, so a room found once is remembered (a
   // slug not found is not: another instance may create it). Every message and subscription
   // names its room by slug; this saves that lookup.
-  const known = new Map<string, Room>();
-  const KNOWN_MAX = 10_000;
+  const known = new BoundedMap<string, Room>(10_000);
 
   async function bySlug(slug: string): Promise<Room | null> {
     const cached = known.get(slug);
     if (cached) return cached;
     const room = await prisma.room.findUnique({ where: { slug } });
-    if (room) {
-      if (known.size >= KNOWN_MAX) known.delete(known.keys().next().value!);
-      known.set(slug, room);
-    }
+    if (room) known.set(slug, room);
     return room;
   }
 

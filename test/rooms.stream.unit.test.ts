@@ -1,7 +1,9 @@
 // The roomEvents stream on its own, with in-memory stand-ins for the bus, presence, counters and
 // history: order, excludeSelf, replay with de-duplication and backpressure, a reader that falls
-// too far behind, setup failures, and that every way of ending leaves the room exactly once.
+// too far behind, setup failures, that every way of ending leaves the room exactly once, and when
+// live events are pushed to a listener instead of queued for the reader.
 import { describe, expect, it } from "vitest";
+import { PUSH } from "../src/pushable.js";
 import type { Message, Room } from "../src/generated/prisma/client.js";
 import type { RoomEvent } from "../src/services/rooms/events.js";
 import { MAX_PENDING_EVENTS, openRoomStream, type RoomStream, type StreamDeps } from "../src/services/rooms/stream.js";
@@ -127,5 +129,66 @@ describe("room stream", () => {
     await expect(stream.next()).rejects.toThrow("redis down");
     await stream.return();
     expect(f.calls).toEqual(["subscribe", "unsubscribe"]);
+  });
+
+  describe("push", () => {
+    const settle = () => new Promise((r) => setTimeout(r, 5));
+
+    it("pushes live events while the reader waits with nothing queued; toReader hands that event and all later ones back to the reader", async () => {
+      const f = fakes();
+      const stream = openRoomStream(f.deps, { userId: "me", room, since: null, excludeSelf: true }, new Set());
+      await f.subscribed();
+      const pushed: RoomEvent[] = [];
+      const channel = stream[PUSH]((event) => pushed.push(event));
+      const waiting = stream.next();
+      const [a, mine, b, c] = [message(), message("me"), message(), message()];
+      for (const m of [a, mine, b]) f.publish(posted(m));
+      expect(ids(pushed)).toEqual([a.id, b.id]); // excludeSelf still applies
+      channel.toReader(posted(b));
+      f.publish(posted(c));
+      expect(ids([(await waiting).value as RoomEvent])).toEqual([b.id]);
+      expect(ids(await take(stream, 1))).toEqual([c.id]);
+      expect(ids(pushed)).toEqual([a.id, b.id]);
+      await stream.return();
+    });
+
+    it("queues instead of pushing while the reader is busy or has events queued, so nothing overtakes them", async () => {
+      const f = fakes();
+      const stream = openRoomStream(f.deps, { userId: "me", room, since: null, excludeSelf: false }, new Set());
+      await f.subscribed();
+      const pushed: RoomEvent[] = [];
+      stream[PUSH]((event) => pushed.push(event));
+      const [a, b, c] = [message(), message(), message()];
+      f.publish(posted(a)); // nobody reads yet
+      f.publish(posted(b));
+      expect(pushed).toEqual([]);
+      expect(ids(await take(stream, 2))).toEqual([a.id, b.id]);
+      const waiting = stream.next();
+      f.publish(posted(c));
+      expect(ids(pushed)).toEqual([c.id]);
+      await stream.return();
+      expect(await waiting).toEqual({ value: undefined, done: true });
+      f.publish(posted(message()));
+      expect(pushed).toHaveLength(1);
+    });
+
+    it("replays through the reader, at its pace, and pushes only once live", async () => {
+      const history = Array.from({ length: 120 }, () => message());
+      const f = fakes(history);
+      const stream = openRoomStream(f.deps, { userId: "me", room, since: message(), excludeSelf: false }, new Set());
+      const pushed: RoomEvent[] = [];
+      stream[PUSH]((event) => pushed.push(event));
+      await f.subscribed();
+      const early = message();
+      f.publish(posted(early)); // during the replay
+      expect(ids(await take(stream, history.length + 1))).toEqual([...history, early].map((m) => m.id));
+      await settle();
+      const waiting = stream.next();
+      const live = message();
+      f.publish(posted(live));
+      expect(ids(pushed)).toEqual([live.id]);
+      await stream.return();
+      await waiting;
+    });
   });
 });

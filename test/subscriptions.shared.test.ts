@@ -1,6 +1,8 @@
 // A room event is executed once per distinct subscription and the result shared: what each
 // subscriber receives must still be exactly what it would get on its own (its own filters, its
-// own view of viewer-dependent fields such as User.email).
+// own view of viewer-dependent fields such as User.email). Shared results are sent straight to
+// the sockets: every subscriber still gets every event once, in the same order, and a completed
+// subscription gets nothing more.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createRoom, eventOf, isEvent, sendMessage } from "./helpers/rooms.js";
 import type { TestServer } from "./helpers/server.js";
@@ -89,5 +91,50 @@ describe("shared execution of room events", () => {
 
     expect(await nextMessage(eliEvents)).toEqual({ text: "dos formas", author: { id: facu.id, email: null } });
     expect(await nextMessage(facuEvents)).toEqual({ text: "dos formas", author: { id: facu.id } });
+  });
+
+  it("sends every subscriber every message once and in one order while several are posted at once", async () => {
+    const slug = await createRoom(server, organizer.accessToken);
+    const senders = await Promise.all([createUser(server), createUser(server), createUser(server)]);
+    const listeners = await Promise.all([createUser(server), createUser(server), createUser(server), createUser(server)]);
+    const streams = await Promise.all(listeners.map((user) => subscribe(user, WITHOUT_EMAIL, { room: slug })));
+
+    const texts = senders.flatMap((_, s) => Array.from({ length: 5 }, (_, i) => `burst ${s}.${i}`));
+    await Promise.all(texts.map((text, i) => sendMessage(server, senders[i % senders.length]!.accessToken, { room: slug, text })));
+
+    const received = await Promise.all(
+      streams.map(async (events) => {
+        const seen: string[] = [];
+        while (seen.length < texts.length) seen.push((await nextMessage(events)).text);
+        return seen;
+      }),
+    );
+    expect([...received[0]!].sort()).toEqual([...texts].sort());
+    for (const seen of received) expect(seen).toEqual(received[0]);
+  });
+
+  it("sends a subscription the client completed nothing more, while the socket's other subscription goes on", async () => {
+    const slug = await createRoom(server, organizer.accessToken);
+    const gabi = await createUser(server);
+    const client = connectWs(server, { token: gabi.accessToken });
+    clients.push(client);
+    await client.connected;
+    const frames: string[] = [];
+    client.socket().on("message", (data) => frames.push(String(data)));
+    const stopped = client.subscribe(WITHOUT_EMAIL, { room: slug });
+    const kept = client.subscribe(WITHOUT_EMAIL, { room: slug });
+    await Promise.all([stopped.until(isEvent("MemberJoined", gabi.id)), kept.until(isEvent("MemberJoined", gabi.id))]);
+    await sendMessage(server, gabi.accessToken, { room: slug, text: "both" });
+    await Promise.all([nextMessage(stopped), nextMessage(kept)]);
+
+    stopped.stop();
+    await sendMessage(server, gabi.accessToken, { room: slug, text: "only one" });
+    await nextMessage(kept);
+    await sendMessage(server, gabi.accessToken, { room: slug, text: "still one" });
+    await nextMessage(kept);
+    const nextFrames = (text: string) => frames.filter((f) => f.includes('"type":"next"') && f.includes(text)).length;
+    expect(nextFrames("both")).toBe(2);
+    expect(nextFrames("only one")).toBe(1);
+    expect(nextFrames("still one")).toBe(1);
   });
 });

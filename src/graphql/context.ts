@@ -12,6 +12,15 @@ export interface Viewer {
   sessionId?: string;
 }
 
+/** Sends a subscription's results straight to its client, bypassing the transport's own loop. */
+export interface DirectDelivery {
+  /**
+   * Sends one result, already serialized as JSON; true when done with it (also when the
+   * subscription has ended meanwhile), false when it cannot now (a slow client).
+   */
+  send(payloadJson: string): boolean;
+}
+
 export interface Context {
   requestId: string;
   clientIp: string;
@@ -19,5 +28,7 @@ export interface Context {
   viewer: Viewer | null;
   /** The WebSocket connection the operation runs on; null over HTTP. */
   connection: AuthenticatedConnection | null;
+  /** Set for a graphql-ws subscription; see useSharedSubscriptionExecution. */
+  directDelivery?: DirectDelivery;
   services: Services;
 }

@@ -1,7 +1,7 @@
 import { AppError, errorStatus } from "../errors.js";
 import type { Services } from "../services/index.js";
 import type { AuthenticatedConnection } from "../services/rooms/index.js";
-import type { Context, Viewer } from "./context.js";
+import type { Context, DirectDelivery, Viewer } from "./context.js";
 
 export interface ContextInput {
   requestId: string;
@@ -15,6 +15,8 @@ export interface ContextInput {
   viewer?: Viewer | null;
   /** The WebSocket connection (authenticateConnection replaces its viewer); absent over HTTP. */
   connection?: AuthenticatedConnection | null;
+  /** How a graphql-ws subscription's results can be sent without its iterator; absent otherwise. */
+  directDelivery?: DirectDelivery;
 }
 
 /**
@@ -43,6 +45,7 @@ export async function createContext(services: Services, input: ContextInput): Pr
     transport: input.transport,
     viewer,
     connection: input.connection ?? null,
+    ...(input.directDelivery ? { directDelivery: input.directDelivery } : {}),
     services,
   };
 }

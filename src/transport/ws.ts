@@ -16,6 +16,7 @@ import { GRAPHQL_PATH, type GraphQLServer } from "../graphql/server.js";
 import type { Logger } from "../logger.js";
 import { clientIpOf } from "../server/clientIp.js";
 import type { Services } from "../services/index.js";
+import { directDelivery } from "./directDelivery.js";
 import { keepSocketsAlive } from "./keepalive.js";
 import { CLOSE_TOO_MANY_SOCKETS, CLOSE_TRY_AGAIN, SocketSession, SocketSessions } from "./socketSession.js";
 
@@ -125,6 +126,7 @@ export function attachWebSocketTransport({ httpServer, yoga, config, logger, ser
           for (let i = 0; i < ended; i += 1) void connections.subscriptionEnded();
           if (!session.startSubscription(id, config.ws.maxSubscriptionsPerSocket)) return refuse([tooManySubscriptions()]);
           void connections.subscriptionStarted();
+          ws.directDelivery = directDelivery(ctx.extra.socket, ctx, id);
         }
         return {
           schema: enveloped.schema,

@@ -8,6 +8,11 @@
 // same viewer. Per-subscriber filtering (excludeSelf, replay) happens in the source stream, before
 // this point, so it is unchanged. A result with errors is never shared: that subscriber's event is
 // executed again on its own, so error extensions (requestId…) stay its own.
+//
+// When the transport can send results itself (context.directDelivery: graphql-ws) and the source
+// stream can push (pushable.ts), live events skip the per-subscriber iterator chain altogether:
+// the result is serialized once per event and operation and sent to each socket (deliveryGroups).
+// Only error-free results go that way; anything else takes the subscriber's normal path.
 import { getDocumentString } from "@envelop/core";
 import { mapAsyncIterator } from "@graphql-tools/utils";
 import {
@@ -22,7 +27,9 @@ import {
   type GraphQLSchema,
 } from "graphql";
 import type { Plugin } from "graphql-yoga";
+import { isPushable, PUSH } from "../../pushable.js";
 import type { Context } from "../context.js";
+import { DeliveryGroups } from "./deliveryGroups.js";
 
 export interface SharedSubscriptionExecutionOptions {
   /** "Type.field" names whose value differs by viewer; documents selecting one are shared per viewer. */
@@ -67,14 +74,20 @@ export function useSharedSubscriptionExecution(options: SharedSubscriptionExecut
   }
 
   const executeFor = (args: ExecutionArgs, event: unknown) => execute({ ...args, rootValue: event });
+  const groups = new DeliveryGroups();
 
-  function sharedResult(args: ExecutionArgs, key: string, event: unknown): Promise<ExecutionResult> | ExecutionResult {
-    if (typeof event !== "object" || event === null) return executeFor(args, event);
+  /** The one execution of `event` for every subscriber with this key. */
+  function resultOnce(args: ExecutionArgs, key: string, event: object): Promise<ExecutionResult> {
     let results = resultsByEvent.get(event);
     if (!results) resultsByEvent.set(event, (results = new Map()));
     let result = results.get(key);
     if (!result) results.set(key, (result = Promise.resolve(executeFor(args, event))));
-    return result.then(
+    return result;
+  }
+
+  function sharedResult(args: ExecutionArgs, key: string, event: unknown): Promise<ExecutionResult> | ExecutionResult {
+    if (typeof event !== "object" || event === null) return executeFor(args, event);
+    return resultOnce(args, key, event).then(
       (shared) => (shared.errors?.length ? executeFor(args, event) : { ...shared }),
       () => executeFor(args, event),
     );
@@ -84,6 +97,11 @@ export function useSharedSubscriptionExecution(options: SharedSubscriptionExecut
     const source = await createSourceEventStream(args);
     if (!(Symbol.asyncIterator in source)) return source;
     const key = operationKey(args);
+    const delivery = (args.contextValue as Context).directDelivery;
+    if (delivery && isPushable<object>(source)) {
+      const recipient = { delivery, toReader: (event: unknown) => channel.toReader(event as object) };
+      const channel = source[PUSH]((event) => groups.add(key, event, recipient, () => resultOnce(args, key, event)));
+    }
     return mapAsyncIterator(source as AsyncIterable<unknown>, (event) => sharedResult(args, key, event));
   }
 

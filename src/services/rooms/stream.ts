@@ -5,10 +5,11 @@
 // (complete, socket closed, server shutdown), leaves the room.
 //
 // Once live, the room's event bus hands each event straight to the stream's queue (no task per
-// event): a message to a room of N local subscribers costs N queue pushes, which is what fanout
-// pays per subscriber before graphql-ws sends the frame.
+// event), or, when a listener took the stream over (pushable.ts) and its reader is idle, straight
+// to that listener.
 import { AppError } from "../../errors.js";
 import type { Message, Room } from "../../generated/prisma/client.js";
+import { PUSH, type Pushable } from "../../pushable.js";
 import type { RoomEvent } from "./events.js";
 import type { MessageStore } from "./messages.js";
 import type { Presence } from "./presence.js";
@@ -41,7 +42,8 @@ export interface StreamRequest {
   excludeSelf: boolean;
 }
 
-export type RoomStream = AsyncIterableIterator<RoomEvent> & { return(): Promise<IteratorResult<RoomEvent>> };
+export type RoomStream = AsyncIterableIterator<RoomEvent> &
+  Pushable<RoomEvent> & { return(): Promise<IteratorResult<RoomEvent>> };
 
 const tooSlow = () =>
   new AppError(
@@ -73,11 +75,20 @@ export function openRoomStream(
   let buffered: RoomEvent[] | null = [];
   const replayed = new Set<string>();
   let onDrained: (() => void) | null = null;
+  // Pushing starts once the replay is over (it keeps the reader's pace, see REPLAY_AHEAD).
+  let live = false;
+  let push: ((event: RoomEvent) => void) | null = null;
 
   const waiting = () => queue.length - head;
 
   function deliver(event: RoomEvent) {
     if (stopped || hidden(event)) return;
+    if (push && live && reader && waiting() === 0) return push(event);
+    toReader(event);
+  }
+
+  function toReader(event: RoomEvent) {
+    if (stopped) return;
     if (waiting() >= MAX_PENDING_EVENTS) return fail(tooSlow());
     if (reader) {
       const resolve = reader;
@@ -111,6 +122,7 @@ export function openRoomStream(
   function stop() {
     if (stopped) return;
     stopped = true;
+    push = null;
     onStop();
     onDrained?.();
     if (reader && failure === null) {
@@ -157,6 +169,15 @@ export function openRoomStream(
     [Symbol.asyncIterator]() {
       return stream;
     },
+    [PUSH](listener) {
+      if (!stopped) push = listener;
+      return {
+        toReader(event) {
+          push = null;
+          toReader(event);
+        },
+      };
+    },
   };
   running.add(stream);
 
@@ -187,6 +208,7 @@ export function openRoomStream(
       const early = buffered;
       buffered = null;
       for (const event of early) onLive(event);
+      live = true;
       await stoppedSignal;
     } catch (error) {
       fail(error);

@@ -1,0 +1,52 @@
+// Direct delivery of shared subscription results (see useSharedSubscriptionExecution): per
+// operation key, the events waiting for their one execution, in arrival order, each with the
+// subscribers to send it to. The result is serialized once per event and key, whatever the
+// number of subscribers, and each subscriber gets its events in order.
+import type { ExecutionResult } from "graphql";
+import type { DirectDelivery } from "../context.js";
+
+export interface Recipient {
+  delivery: DirectDelivery;
+  /** Hands the event back to the subscription's own (pull) path, for good. */
+  toReader(event: unknown): void;
+}
+
+interface Pending {
+  event: unknown;
+  result: Promise<ExecutionResult | null>;
+  recipients: Recipient[];
+}
+
+export class DeliveryGroups {
+  private readonly pending = new Map<string, Pending[]>();
+  private readonly fallenBack = new WeakSet<Recipient>();
+
+  /** `execute` runs only for the first recipient of an event under `key`. */
+  add(key: string, event: unknown, recipient: Recipient, execute: () => Promise<ExecutionResult>): void {
+    let queue = this.pending.get(key);
+    if (!queue) this.pending.set(key, (queue = []));
+    let last = queue[queue.length - 1];
+    if (last?.event !== event) {
+      last = { event, result: execute().catch(() => null), recipients: [] };
+      queue.push(last);
+      if (queue.length === 1) void this.drain(key, queue);
+    }
+    last.recipients.push(recipient);
+  }
+
+  private async drain(key: string, queue: Pending[]): Promise<void> {
+    while (queue.length > 0) {
+      const { event, result, recipients } = queue[0]!;
+      const shared = await result;
+      // A result with errors goes each subscriber's own way, where errors are formatted for it.
+      const payload = shared && !shared.errors?.length ? JSON.stringify(shared) : null;
+      for (const recipient of recipients) {
+        if (payload !== null && !this.fallenBack.has(recipient) && recipient.delivery.send(payload)) continue;
+        this.fallenBack.add(recipient);
+        recipient.toReader(event);
+      }
+      queue.shift();
+    }
+    this.pending.delete(key);
+  }
+}

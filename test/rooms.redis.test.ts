@@ -102,7 +102,7 @@ describe.skipIf(!hasRedis || !hasPostgres)("rooms across instances (Redis)", () 
     expect(await presenceOn(b, slug)).toEqual({ memberCount: 1, members: [watcher.id] });
   });
 
-  it("publishes each message to Redis once, however many subscribers it has", async () => {
+  it("publishes each message to Redis once, however many subscribers it has, and delivers it once on every instance", async () => {
     const slug = await createRoom(a, organizer.accessToken);
     const users = await Promise.all([1, 2, 3].map(() => createUser(a)));
     const subscribers = await Promise.all(
@@ -126,6 +126,12 @@ describe.skipIf(!hasRedis || !hasPostgres)("rooms across instances (Redis)", () 
       for (const events of subscribers) await events.until((r) => eventOf(r).message?.text === "two");
       await vi.waitFor(() => expect(posted).toContain("two"), EVENTUALLY);
       expect(posted).toEqual(["one", "two"]);
+      // The sending instance delivers to its own subscribers at once and skips Redis's echo,
+      // which would have come before "two".
+      for (const events of subscribers) {
+        const texts = events.results.map((r) => eventOf(r).message?.text).filter(Boolean);
+        expect(texts).toEqual(["one", "two"]);
+      }
     } finally {
       tap.disconnect();
     }

@@ -1,13 +1,14 @@
 // Live chat rooms: rooms, messages and their receipts, presence, the roomEvents subscription,
 // roomStats, and authenticateConnection (re-authenticating a long-lived socket).
 import type { GraphQLResolveInfo } from "graphql";
-import type { Message as MessageRow, Room as RoomRow } from "../generated/prisma/client.js";
+import type { Room as RoomRow } from "../generated/prisma/client.js";
 import { badUserInput } from "../errors.js";
 import type { Context } from "../graphql/context.js";
 import type {
   MemberEvent,
   MessagePostedEvent,
   MessageReceipt as Receipt,
+  PostedMessage as MessageRow,
   RoomEvent as RoomEventShape,
   RoomStat as RoomStatShape,
   RoomStats as RoomStatsShape,
@@ -39,7 +40,7 @@ export const Message = builder.loadableNode("Message", {
   load: (ids: string[], { services }) => services.prisma.message.findMany({ where: { id: { in: ids } } }),
   sort: (message) => message.id,
   fields: (t) => ({
-    author: t.field({ type: User, resolve: (message) => message.authorId }),
+    author: t.field({ type: User, resolve: (message) => message.author ?? message.authorId }),
     text: t.exposeString("text", { description: `1 to ${MESSAGE_MAX} characters after trimming` }),
     clientMessageId: t.exposeString("clientMessageId", { nullable: true }),
     createdAt: t.expose("createdAt", { type: "DateTime" }),

@@ -1,25 +1,46 @@
 // What happens in a room, as delivered to roomEvents subscribers, and its wire form for pub/sub
 // between instances (JSON has no bigint or Date: seq travels as a string, times as ISO strings).
-import type { Message } from "../../generated/prisma/client.js";
+import type { Message, User } from "../../generated/prisma/client.js";
 
-export type MessagePostedEvent = { kind: "MessagePosted"; roomId: string; message: Message };
+/** The author's row as the API may show it (never the password hash). */
+export type Author = Omit<User, "passwordHash">;
+/**
+ * A posted message travels with its author's row, read while it was stored, so no subscriber's
+ * execution has to look the author up again.
+ */
+export type PostedMessage = Message & { author?: Author };
+export type MessagePostedEvent = { kind: "MessagePosted"; roomId: string; message: PostedMessage };
 export type MemberEvent = { kind: "MemberJoined" | "MemberLeft"; roomId: string; userId: string; memberCount: number; at: Date };
 export type RoomEvent = MessagePostedEvent | MemberEvent;
 
-type WireMessage = Omit<Message, "seq" | "createdAt"> & { seq: string; createdAt: string };
+type WireAuthor = Omit<Author, "createdAt" | "updatedAt"> & { createdAt: string; updatedAt: string };
+type WireMessage = Omit<Message, "seq" | "createdAt"> & { seq: string; createdAt: string; author?: WireAuthor };
 type WireEvent =
   | { kind: "MessagePosted"; roomId: string; message: WireMessage }
   | (Omit<MemberEvent, "at"> & { at: string });
 
-export function encodeRoomEvent(event: RoomEvent): string {
+/** How an event encoded by the instance `origin` starts (the origin is its first key). */
+export const encodedOriginPrefix = (origin: string) => `{"origin":${JSON.stringify(origin)},`;
+
+/** JSON of the event; `origin` names the publishing instance. */
+export function encodeRoomEvent(event: RoomEvent, origin: string): string {
   const wire: WireEvent =
     event.kind === "MessagePosted"
       ? {
           ...event,
-          message: { ...event.message, seq: event.message.seq.toString(), createdAt: event.message.createdAt.toISOString() },
+          message: {
+            ...event.message,
+            seq: event.message.seq.toString(),
+            createdAt: event.message.createdAt.toISOString(),
+            author: event.message.author && {
+              ...event.message.author,
+              createdAt: event.message.author.createdAt.toISOString(),
+              updatedAt: event.message.author.updatedAt.toISOString(),
+            },
+          },
         }
       : { ...event, at: event.at.toISOString() };
-  return JSON.stringify(wire);
+  return JSON.stringify({ origin, ...wire });
 }
 
 /** The event, or null for anything that is not one (another version's or a stray publish). */
@@ -28,8 +49,12 @@ export function decodeRoomEvent(raw: string): RoomEvent | null {
     const wire = JSON.parse(raw) as WireEvent;
     if (typeof wire?.roomId !== "string") return null;
     if (wire.kind === "MessagePosted" && typeof wire.message?.id === "string") {
-      const { seq, createdAt, ...message } = wire.message;
-      return { kind: "MessagePosted", roomId: wire.roomId, message: { ...message, seq: BigInt(seq), createdAt: new Date(createdAt) } };
+      const { seq, createdAt, author, ...message } = wire.message;
+      const posted: PostedMessage = { ...message, seq: BigInt(seq), createdAt: new Date(createdAt) };
+      if (author?.id === message.authorId) {
+        posted.author = { ...author, createdAt: new Date(author.createdAt), updatedAt: new Date(author.updatedAt) };
+      }
+      return { kind: "MessagePosted", roomId: wire.roomId, message: posted };
     }
     if ((wire.kind === "MemberJoined" || wire.kind === "MemberLeft") && typeof wire.userId === "string") {
       const { kind, roomId, userId, memberCount, at } = wire;

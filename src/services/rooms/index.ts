@@ -19,7 +19,7 @@ import { createMemoryStore, type Departure } from "./store.js";
 import { openRoomStream, type RoomStream } from "./stream.js";
 
 export type { AuthenticatedConnection } from "./connections.js";
-export type { RoomEvent, MemberEvent, MessagePostedEvent } from "./events.js";
+export type { RoomEvent, MemberEvent, MessagePostedEvent, PostedMessage } from "./events.js";
 export type { MessageReceipt } from "./messages.js";
 export type { RoomStat, RoomStats } from "./stats.js";
 export { MESSAGE_MAX, MESSAGE_PAGE } from "./messages.js";
@@ -79,11 +79,16 @@ export function createRoomsService({ config, logger, prisma, redis, metrics, ver
     async sendMessage(author: Viewer, input: NewMessage & { room: string }): Promise<MessageReceipt> {
       const valid = messages.validate(input);
       const room = await directory.require(input.room);
-      const { message, created } = await messages.store(room.id, author.id, valid);
+      // The author's row is read alongside the INSERT, so delivery needs no lookup of its own.
+      const [{ message, created }, authorRow] = await Promise.all([
+        messages.store(room.id, author.id, valid),
+        prisma.user.findUnique({ where: { id: author.id }, omit: { passwordHash: true } }),
+      ]);
       if (created) {
         metrics.messagesSent.inc();
+        const posted = authorRow ? { ...message, author: authorRow } : message;
         // Stored already: a failed fan-out loses no message (subscribers resume with since).
-        await bus.publish({ kind: "MessagePosted", roomId: room.id, message }).catch((error: Error) => {
+        await bus.publish({ kind: "MessagePosted", roomId: room.id, message: posted }).catch((error: Error) => {
           log.error({ err: error.message, roomId: room.id, messageId: message.id }, "could not publish a message");
         });
       }

@@ -1,13 +1,16 @@
 // Fan-out of room events to this instance's subscribers. Without Redis it stays in process; with
 // Redis every event is ONE publish on the room's channel, and each instance that has subscribers
-// in that room receives it once and hands it to all of them.
+// in that room receives it once and hands it to all of them. The publishing instance hands it to
+// its own subscribers at once and ignores its copy coming back from Redis: local delivery does
+// not wait for the round trip.
 //
 // subscribe() resolves only once the subscription is in effect (Redis acknowledged SUBSCRIBE):
 // resume relies on it, querying history only after live events can no longer be missed.
 // (@graphql-yoga/redis-event-target subscribes without reporting when that is, hence this file.)
+import { randomUUID } from "node:crypto";
 import type { Redis } from "ioredis";
 import type { Logger } from "../../logger.js";
-import { decodeRoomEvent, encodeRoomEvent, type RoomEvent } from "./events.js";
+import { decodeRoomEvent, encodedOriginPrefix, encodeRoomEvent, type RoomEvent } from "./events.js";
 
 export type RoomEventListener = (event: RoomEvent) => void;
 
@@ -65,10 +68,12 @@ export function createRedisRoomEventBus(redis: Redis, keyPrefix: string, logger:
   subscriber.on("error", () => undefined); // the main connection already logs Redis outages
   const channels = new Map<string, Channel>();
   const channelOf = (roomId: string) => `${keyPrefix}events:${roomId}`;
+  const origin = randomUUID();
+  const ownPrefix = encodedOriginPrefix(origin);
 
   subscriber.on("message", (channelName: string, raw: string) => {
     const channel = channels.get(channelName);
-    if (!channel) return;
+    if (!channel || raw.startsWith(ownPrefix)) return;
     const event = decodeRoomEvent(raw);
     if (!event) return void logger.warn({ channel: channelName }, "ignored an unreadable room event");
     deliverTo(channel.listeners, event, logger);
@@ -76,7 +81,10 @@ export function createRedisRoomEventBus(redis: Redis, keyPrefix: string, logger:
 
   return {
     async publish(event) {
-      await redis.publish(channelOf(event.roomId), encodeRoomEvent(event));
+      const name = channelOf(event.roomId);
+      const local = channels.get(name);
+      if (local) deliverTo(local.listeners, event, logger);
+      await redis.publish(name, encodeRoomEvent(event, origin));
     },
     async subscribe(roomId, listener) {
       const name = channelOf(roomId);

@@ -23,6 +23,7 @@ export class SocketSession implements AuthenticatedConnection {
   constructor(
     readonly socket: WebSocket,
     viewer: Viewer | null,
+    readonly clientIp: string,
   ) {
     this.current = viewer;
     this.scheduleExpiry();

@@ -88,7 +88,9 @@ export function attachWebSocketTransport({ httpServer, yoga, config, logger, ser
           void connections.close(viewer);
           return false;
         }
-        const session = new SocketSession(socket, viewer);
+        const session = new SocketSession(socket, viewer, clientIpOf(ctx.extra.request, config.trustProxy));
+        // The upgrade request (headers and all) would otherwise live as long as the socket.
+        Reflect.deleteProperty(ctx.extra, "request");
         sessions.add(session);
         let finish!: () => void;
         const finished = new Promise<void>((resolve) => (finish = resolve));
@@ -102,7 +104,7 @@ export function attachWebSocketTransport({ httpServer, yoga, config, logger, ser
         const session = ctx.extra.session!;
         const ws: ContextInput = {
           requestId: randomUUID(),
-          clientIp: clientIpOf(ctx.extra.request, config.trustProxy),
+          clientIp: session.clientIp,
           transport: "ws",
           authorization: null,
           viewer: session.viewer,
@@ -110,7 +112,8 @@ export function attachWebSocketTransport({ httpServer, yoga, config, logger, ser
         };
         const refuse = (errors: readonly GraphQLError[]) =>
           errors.map((error) => formatError(error, { requestId: ws.requestId, logger: log }));
-        const enveloped = yoga.getEnveloped({ ws, req: ctx.extra.request, socket: ctx.extra.socket, params });
+        // Only `ws`: whatever goes in here stays in the context for the subscription's lifetime.
+        const enveloped = yoga.getEnveloped({ ws });
         let document: DocumentNode;
         try {
           document = enveloped.parse(params.query);

@@ -6,10 +6,11 @@
 //
 // Once live, the room's event bus hands each event straight to the stream's queue (no task per
 // event), or, when a listener took the stream over (pushable.ts) and its reader is idle, straight
-// to that listener.
+// to that listener. A class rather than closures: a server holds one per subscription, and
+// methods on the prototype cost nothing per stream.
 import { AppError } from "../../errors.js";
 import type { Message, Room } from "../../generated/prisma/client.js";
-import { PUSH, type Pushable } from "../../pushable.js";
+import { PUSH, type PushChannel, type Pushable } from "../../pushable.js";
 import type { RoomEvent } from "./events.js";
 import type { MessageStore } from "./messages.js";
 import type { Presence } from "./presence.js";
@@ -45,6 +46,8 @@ export interface StreamRequest {
 export type RoomStream = AsyncIterableIterator<RoomEvent> &
   Pushable<RoomEvent> & { return(): Promise<IteratorResult<RoomEvent>> };
 
+type Cleanup = "unsubscribe" | "leave" | "uncount";
+
 const tooSlow = () =>
   new AppError(
     "SERVICE_UNAVAILABLE",
@@ -53,171 +56,195 @@ const tooSlow = () =>
 
 const DONE: IteratorResult<RoomEvent> = { value: undefined, done: true };
 
-/** `running` holds the stream from its start to its end, so shutdown can end it. */
-export function openRoomStream(
-  { bus, presence, messages, store }: StreamDeps,
-  request: StreamRequest,
-  running: Set<RoomStream>,
-): RoomStream {
-  const { userId, room, since, excludeSelf } = request;
-  const hidden = (event: RoomEvent) => excludeSelf && event.kind === "MessagePosted" && event.message.authorId === userId;
-
+class Stream implements RoomStream, PushChannel<RoomEvent> {
   // What the reader gets next, in order; `head` is the index of the next one.
-  let queue: RoomEvent[] = [];
-  let head = 0;
-  let reader: ((result: IteratorResult<RoomEvent>) => void) | null = null;
-  let failReader: ((error: unknown) => void) | null = null;
-  let failure: unknown = null;
-  let stopped = false;
-  let onStop: () => void = () => undefined;
-  const stoppedSignal = new Promise<void>((resolve) => (onStop = resolve));
+  private queue: RoomEvent[] = [];
+  private head = 0;
+  private reader: ((result: IteratorResult<RoomEvent>) => void) | null = null;
+  private failReader: ((error: unknown) => void) | null = null;
+  private failure: unknown = null;
+  private stopped = false;
+  private onStop: (() => void) | null = null;
   // Live events that arrived before the replay ended, and the replayed ids they may repeat.
-  let buffered: RoomEvent[] | null = [];
-  const replayed = new Set<string>();
-  let onDrained: (() => void) | null = null;
+  private buffered: RoomEvent[] | null = [];
+  private readonly replayed = new Set<string>();
+  private onDrained: (() => void) | null = null;
   // Pushing starts once the replay is over (it keeps the reader's pace, see REPLAY_AHEAD).
-  let live = false;
-  let push: ((event: RoomEvent) => void) | null = null;
+  private live = false;
+  private push: ((event: RoomEvent) => void) | null = null;
+  private unsubscribe: (() => void) | null = null;
+  private readonly done: Cleanup[] = [];
+  private readonly execution: Promise<void>;
 
-  const waiting = () => queue.length - head;
-
-  function deliver(event: RoomEvent) {
-    if (stopped || hidden(event)) return;
-    if (push && live && reader && waiting() === 0) return push(event);
-    toReader(event);
+  constructor(
+    private readonly deps: StreamDeps,
+    private readonly request: StreamRequest,
+    running: Set<RoomStream>,
+  ) {
+    running.add(this);
+    this.execution = this.run().finally(() => running.delete(this));
   }
 
-  function toReader(event: RoomEvent) {
-    if (stopped) return;
-    if (waiting() >= MAX_PENDING_EVENTS) return fail(tooSlow());
-    if (reader) {
-      const resolve = reader;
-      reader = failReader = null;
-      resolve({ value: event, done: false });
-    } else queue.push(event);
-  }
-
-  function onLive(event: RoomEvent) {
-    if (buffered) {
-      if (buffered.length >= MAX_PENDING_EVENTS) fail(tooSlow());
-      else buffered.push(event);
+  /** The bus's listener: one bound function per stream. */
+  private readonly onLive = (event: RoomEvent) => {
+    if (this.buffered) {
+      if (this.buffered.length >= MAX_PENDING_EVENTS) this.fail(tooSlow());
+      else this.buffered.push(event);
       return;
     }
-    if (event.kind === "MessagePosted" && replayed.delete(event.message.id)) return;
-    deliver(event);
+    if (event.kind === "MessagePosted" && this.replayed.delete(event.message.id)) return;
+    this.deliver(event);
+  };
+
+  private waiting(): number {
+    return this.queue.length - this.head;
+  }
+
+  private hidden(event: RoomEvent): boolean {
+    const { excludeSelf, userId } = this.request;
+    return excludeSelf && event.kind === "MessagePosted" && event.message.authorId === userId;
+  }
+
+  private deliver(event: RoomEvent): void {
+    if (this.stopped || this.hidden(event)) return;
+    if (this.push && this.live && this.reader && this.waiting() === 0) return this.push(event);
+    this.enqueue(event);
+  }
+
+  private enqueue(event: RoomEvent): void {
+    if (this.stopped) return;
+    if (this.waiting() >= MAX_PENDING_EVENTS) return this.fail(tooSlow());
+    if (this.reader) {
+      const resolve = this.reader;
+      this.reader = this.failReader = null;
+      resolve({ value: event, done: false });
+    } else this.queue.push(event);
   }
 
   /** Ends the stream; the reader sees the error after the events already queued. */
-  function fail(error: unknown) {
-    if (stopped) return;
-    failure = error;
-    stop();
-    if (failReader && waiting() === 0) {
-      const reject = failReader;
-      reader = failReader = null;
+  private fail(error: unknown): void {
+    if (this.stopped) return;
+    this.failure = error;
+    this.stop();
+    if (this.failReader && this.waiting() === 0) {
+      const reject = this.failReader;
+      this.reader = this.failReader = null;
       reject(error);
     }
   }
 
-  function stop() {
-    if (stopped) return;
-    stopped = true;
-    push = null;
-    onStop();
-    onDrained?.();
-    if (reader && failure === null) {
-      const resolve = reader;
-      reader = failReader = null;
+  private stop(): void {
+    if (this.stopped) return;
+    this.stopped = true;
+    this.push = null;
+    this.onStop?.();
+    this.onDrained?.();
+    if (this.reader && this.failure === null) {
+      const resolve = this.reader;
+      this.reader = this.failReader = null;
       resolve(DONE);
     }
   }
 
-  const cleanups: (() => Promise<void>)[] = [];
-  let execution: Promise<void> = Promise.resolve();
-  const stream: RoomStream = {
-    next() {
-      if (waiting() > 0) {
-        const value = queue[head++]!;
-        if (head === queue.length) {
-          queue = [];
-          head = 0;
-          onDrained?.();
-          onDrained = null;
-        }
-        return Promise.resolve({ value, done: false });
+  next(): Promise<IteratorResult<RoomEvent>> {
+    if (this.waiting() > 0) {
+      const value = this.queue[this.head++]!;
+      if (this.head === this.queue.length) {
+        this.queue = [];
+        this.head = 0;
+        this.onDrained?.();
+        this.onDrained = null;
       }
-      if (failure !== null) {
-        const error = failure;
-        failure = null;
-        return Promise.reject(error);
-      }
-      if (stopped) return Promise.resolve(DONE);
-      return new Promise((resolve, reject) => {
-        reader = resolve;
-        failReader = reject;
-      });
-    },
-    async return() {
-      stop();
-      await execution;
-      return DONE;
-    },
-    async throw(error: unknown) {
-      await stream.return();
-      throw error;
-    },
-    [Symbol.asyncIterator]() {
-      return stream;
-    },
-    [PUSH](listener) {
-      if (!stopped) push = listener;
-      return {
-        toReader(event) {
-          push = null;
-          toReader(event);
-        },
-      };
-    },
-  };
-  running.add(stream);
+      return Promise.resolve({ value, done: false });
+    }
+    if (this.failure !== null) {
+      const error = this.failure;
+      this.failure = null;
+      return Promise.reject(error);
+    }
+    if (this.stopped) return Promise.resolve(DONE);
+    return new Promise((resolve, reject) => {
+      this.reader = resolve;
+      this.failReader = reject;
+    });
+  }
 
-  execution = (async () => {
+  async return(): Promise<IteratorResult<RoomEvent>> {
+    this.stop();
+    await this.execution;
+    return DONE;
+  }
+
+  async throw(error: unknown): Promise<IteratorResult<RoomEvent>> {
+    await this.return();
+    throw error;
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+
+  [PUSH](listener: (event: RoomEvent) => void): PushChannel<RoomEvent> {
+    if (!this.stopped) this.push = listener;
+    return this;
+  }
+
+  toReader(event: RoomEvent): void {
+    this.push = null;
+    this.enqueue(event);
+  }
+
+  private async run(): Promise<void> {
+    const { bus, presence, messages, store } = this.deps;
+    const { userId, room, since } = this.request;
     try {
-      const unsubscribe = await bus.subscribe(room.id, onLive);
-      cleanups.push(async () => unsubscribe());
-      if (stopped) return;
+      this.unsubscribe = await bus.subscribe(room.id, this.onLive);
+      this.done.push("unsubscribe");
+      if (this.stopped) return;
 
       await presence.join(room.id, userId);
-      cleanups.push(() => presence.leave(room.id, userId));
+      this.done.push("leave");
       void store.countSubscription(room.id, 1);
-      cleanups.push(() => store.countSubscription(room.id, -1));
+      this.done.push("uncount");
 
       if (since) {
         const recent = Date.now() - DUPLICATE_WINDOW_MS;
         for await (const batch of messages.after(room.id, since.seq)) {
           for (const message of batch) {
-            if (stopped) return;
-            if (message.createdAt.getTime() >= recent) replayed.add(message.id);
-            deliver({ kind: "MessagePosted", roomId: room.id, message });
+            if (this.stopped) return;
+            if (message.createdAt.getTime() >= recent) this.replayed.add(message.id);
+            this.deliver({ kind: "MessagePosted", roomId: room.id, message });
           }
           // Reads on only as fast as the subscriber takes: a long history is not held in memory.
-          while (!stopped && waiting() >= REPLAY_AHEAD) await new Promise<void>((resolve) => (onDrained = resolve));
+          while (!this.stopped && this.waiting() >= REPLAY_AHEAD) await new Promise<void>((resolve) => (this.onDrained = resolve));
         }
       }
 
-      const early = buffered;
-      buffered = null;
-      for (const event of early) onLive(event);
-      live = true;
-      await stoppedSignal;
+      const early = this.buffered ?? [];
+      this.buffered = null;
+      for (const event of early) this.onLive(event);
+      this.live = true;
+      if (!this.stopped) await new Promise<void>((resolve) => (this.onStop = resolve));
     } catch (error) {
-      fail(error);
+      this.fail(error);
     } finally {
-      // Each cleanup logs its own failures; one failing must not skip the others.
-      for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
-      running.delete(stream);
+      await this.cleanUp();
     }
-  })();
+  }
 
-  return stream;
+  /** Undoes what run() did, last first; each step logs its own failures and never skips the next. */
+  private async cleanUp(): Promise<void> {
+    const { presence, store } = this.deps;
+    const roomId = this.request.room.id;
+    for (const step of this.done.reverse()) {
+      if (step === "uncount") await store.countSubscription(roomId, -1).catch(() => undefined);
+      else if (step === "leave") await presence.leave(roomId, this.request.userId).catch(() => undefined);
+      else this.unsubscribe?.();
+    }
+  }
+}
+
+/** `running` holds the stream from its start to its end, so shutdown can end it. */
+export function openRoomStream(deps: StreamDeps, request: StreamRequest, running: Set<RoomStream>): RoomStream {
+  return new Stream(deps, request, running);
 }

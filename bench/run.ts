@@ -36,7 +36,7 @@ const method = (seeded: Seeded) => [
     "(ours opened about 40 authenticated subscriptions per second while other work loaded the machine), so the defaults are scaled down. " +
     "`BENCH_SUBSCRIBERS=1000 BENCH_MESSAGES=200 BENCH_CONNECTIONS=10000 npm run bench` runs the full sizes (ulimit -n is 20,000 here, enough for 10,000 sockets on each side).",
   `- Each figure is the median of ${SCALE.rounds} measured rounds after a warm-up; every round is listed under each table.`,
-  "- ours is `src/main.ts` unmodified with production settings (NODE_ENV=production, JWT_SECRET, METRICS_TOKEN, LOG_LEVEL=warn, Redis). Clients authenticate with access tokens the harness signs for seeded sessions (same secret, same claims as login issues), so no login is needed.",
+  "- ours runs as `npm start` runs it (`dist/`, compiled from `src/` by `scripts/build.mjs`), unmodified, with production settings (NODE_ENV=production, JWT_SECRET, METRICS_TOKEN, LOG_LEVEL=warn, Redis). Clients authenticate with access tokens the harness signs for seeded sessions (same secret, same claims as login issues), so no login is needed.",
   "- sendMessage's production rate limit (20 per 10 s per user) stays on: senders rotate over 2,500 distinct users, so no user comes near it. No bench-only setting is used.",
   "- Peers (bench/peers/) are as small as they can be and get the same data, SQL and response shape.",
 ].join("\n");

@@ -16,8 +16,10 @@ export interface RunningServer {
 
 export interface ServerSpec {
   name: string;
-  /** Script run with tsx, relative to the project root. */
+  /** Script run with tsx loaded (TypeScript or compiled), relative to the project root. */
   script: string;
+  /** Extra Node.js options before the script. */
+  nodeArgs?: string[];
   port: number;
   env?: Record<string, string>;
   /** Path answered once the server is ready. */
@@ -44,7 +46,7 @@ async function waitUntilUp(url: string, child: ChildProcess, name: string) {
 export async function startServer(spec: ServerSpec): Promise<RunningServer> {
   const child = spawn(
     "taskset",
-    ["-c", spec.core ?? SERVER_CORE, process.execPath, "--expose-gc", "--import", "tsx", "--import", "./bench/lib/probe.ts", spec.script],
+    ["-c", spec.core ?? SERVER_CORE, process.execPath, "--expose-gc", ...(spec.nodeArgs ?? []), "--import", "tsx", "--import", "./bench/lib/probe.ts", spec.script],
     {
       env: { ...process.env, ...spec.env, PORT: String(spec.port) },
       cwd: spec.cwd,

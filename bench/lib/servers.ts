@@ -1,5 +1,8 @@
 // Every server the scenarios compare, started the same way (own process, pinned to the server core).
+import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
 import { Redis } from "ioredis";
 import { benchDatabaseUrl, REDIS_URL } from "./db.js";
 import { startServer, type RunningServer } from "./proc.js";
@@ -29,12 +32,22 @@ export async function deleteRedisKeys() {
 
 export const newCluster = () => `${REDIS_PREFIX}${nextCluster++}:`;
 
+/**
+ * How the checkout at `cwd` runs in production, as `npm start` does: compiled to dist/ when it has
+ * scripts/build.mjs, src/main.ts through tsx in revisions from before it (for bench:compare).
+ */
+function productionEntry(cwd: string): { script: string; nodeArgs: string[] } {
+  if (!existsSync(join(cwd, "scripts/build.mjs"))) return { script: "src/main.ts", nodeArgs: [] };
+  execFileSync(process.execPath, ["scripts/build.mjs"], { cwd, stdio: "inherit" });
+  return { script: "dist/main.js", nodeArgs: ["--enable-source-maps"] };
+}
+
 /** Ours with production settings: auth, rate limits, masking, metrics on, logs at warn. */
 export function startOurs(opts: { cluster?: string; env?: Record<string, string>; cwd?: string; name?: string } = {}): Promise<RunningServer> {
   const cluster = opts.cluster ?? newCluster();
   return startServer({
     name: opts.name ?? "ours",
-    script: "src/main.ts",
+    ...productionEntry(opts.cwd ?? process.cwd()),
     cwd: opts.cwd,
     port: nextPort++,
     env: {

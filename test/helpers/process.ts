@@ -1,9 +1,10 @@
-// Runs the real entry point (`src/main.ts`) as a child process, the way `npm start` does.
-import { spawn, type ChildProcess } from "node:child_process";
+// Runs the real entry point as a child process, the way `npm start` does: compiled to dist/ by
+// scripts/build.mjs (once per test file), then `node dist/main.js`.
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
-const tsx = fileURLToPath(new URL("../../node_modules/.bin/tsx", import.meta.url));
+let built = false;
 
 export interface ServerProcess {
   child: ChildProcess;
@@ -14,7 +15,9 @@ export interface ServerProcess {
 }
 
 export function spawnServer(env: Record<string, string>): ServerProcess {
-  const child = spawn(tsx, ["src/main.ts"], {
+  if (!built) execFileSync(process.execPath, ["scripts/build.mjs"], { cwd: root, stdio: "inherit" });
+  built = true;
+  const child = spawn(process.execPath, ["--enable-source-maps", "dist/main.js"], {
     cwd: root,
     env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp", ...env },
     stdio: ["ignore", "pipe", "pipe"],

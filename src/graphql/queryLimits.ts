@@ -106,12 +106,6 @@ export function pageSizeRule(context: ValidationContext): ASTVisitor {
   };
 }
 
-/**
- * The document with every `first`/`last` argument that a variable supplies replaced by the
- * variable's value (or its default; capped at MAX_PAGE_SIZE, since a larger one is refused by the
- * field itself), so that the cost counts page sizes sent as variables as it counts literal ones.
- * Returns the same document when no page size comes from a variable.
- */
 // Per document: does any page-size argument take a variable? Most documents answer no, and then
 // need no walk per request.
 const sizedByVariable = new WeakMap<DocumentNode, boolean>();
@@ -130,6 +124,12 @@ function hasVariablePageSize(document: DocumentNode): boolean {
   return found;
 }
 
+/**
+ * The document with every `first`/`last` argument that a variable supplies replaced by the
+ * variable's value (or its default; capped at MAX_PAGE_SIZE, since a larger one is refused by the
+ * field itself), so that the cost counts page sizes sent as variables as it counts literal ones.
+ * Returns the same document when no page size comes from a variable.
+ */
 export function withPageSizes(document: DocumentNode, variables: Record<string, unknown> | undefined): DocumentNode {
   if (!hasVariablePageSize(document)) return document;
   const defaults = new Map<string, ValueNode>();

@@ -1,21 +1,23 @@
 // `npm run bench:compare -- <git-rev>`: ours at <git-rev> against ours as checked out, side by side
 // on the same data, with rounds interleaved (A, B, A, B, ...) so that a change in the machine's
 // background load hits both alike. Prints medians for http-read (req/s, p50, p99, the server's
-// CPU time per request) and fanout
-// (deliveries/s, publish→last delivery p50, p99); writes nothing. BENCH_COMPARE_ROUNDS sets the
-// number of rounds (default 5). The other checkout is a temporary git worktree sharing
-// node_modules, removed at the end.
+// CPU time per request), fanout (deliveries/s, publish→last delivery p50, p99) and messages
+// (messages/s, the server's CPU time per message); writes nothing. BENCH_COMPARE_ROUNDS sets the
+// number of rounds (default 5; fanout and messages run at most 3); BENCH_ONLY=messages,fanout
+// picks scenarios. The other checkout is a temporary git worktree sharing node_modules, removed
+// at the end.
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, symlinkSync } from "node:fs";
+import { mkdtempSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { createBenchDatabase, dropBenchDatabase } from "./lib/db.js";
 import { SenderPool } from "./lib/ours.js";
-import type { RunningServer } from "./lib/proc.js";
+import { cpuMs, type RunningServer } from "./lib/proc.js";
 import { deleteRedisKeys, startOurs } from "./lib/servers.js";
 import { medianOf } from "./lib/stats.js";
 import { oursFanout } from "./scenarios/fanout.js";
 import { load } from "./scenarios/httpRead.js";
+import { measureMessages, oursMessages } from "./scenarios/messages.js";
 
 const rev = process.argv[2];
 if (!rev) {
@@ -23,6 +25,8 @@ if (!rev) {
   process.exit(2);
 }
 const rounds = Number(process.env.BENCH_COMPARE_ROUNDS ?? 5);
+const only = new Set((process.env.BENCH_ONLY ?? "").split(",").filter(Boolean));
+const wanted = (id: string) => only.size === 0 || only.has(id);
 const git = (...args: string[]) => execFileSync("git", args, { encoding: "utf8" }).trim();
 
 /** A worktree of `rev` using this checkout's node_modules, with its own generated Prisma client. */
@@ -32,12 +36,6 @@ function checkout(revision: string): string {
   symlinkSync(resolve("node_modules"), join(dir, "node_modules"));
   execFileSync(process.execPath, ["scripts/prisma-generate.mjs"], { cwd: dir, stdio: "ignore" });
   return dir;
-}
-
-/** CPU time (user + system, ms) the process has used, from /proc (Linux). */
-function cpuMs(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // clock ticks of 10 ms
 }
 
 /** One http-read round, with the server's CPU time per request. */
@@ -57,25 +55,34 @@ async function main() {
   const servers: [string, RunningServer][] = [];
   try {
     servers.push([label.base, await startOurs({ cwd: base, name: "base" })], [label.head, await startOurs({ name: "head" })]);
-    const http = new Map<string, Record<string, number>[]>(servers.map(([name]) => [name, []]));
-    for (const [, server] of servers) await load(server.url + "/graphql", 8);
-    for (let i = 0; i < rounds; i++) for (const [name, server] of servers) http.get(name)!.push(await httpRound(server));
-
-    const senders = await SenderPool.of(seeded.members.slice(500));
-    const fanout = new Map<string, Record<string, number>[]>(servers.map(([name]) => [name, []]));
-    for (let i = 0; i < Math.min(rounds, 3); i++) {
-      for (const [name, server] of servers) fanout.get(name)!.push((await oursFanout(name, server, server, seeded, senders)).median);
-    }
-
+    const results: string[] = [];
     const med = (m: Map<string, Record<string, number>[]>, keys: string[]) =>
       [...m].map(([name, r]) => [name, keys.map((k) => medianOf(r)[k]!)] as [string, number[]]);
-    console.log(
-      [
-        table(`http-read, medians of ${rounds} interleaved rounds of 5 s`, ["req/s", "p50 ms", "p99 ms", "server CPU ms/request"], med(http, ["reqPerSec", "p50Ms", "p99Ms", "cpuMsPerRequest"])),
-        "",
-        table(`fanout, medians of ${Math.min(rounds, 3)} interleaved runs`, ["deliveries/s", "p50 ms", "p99 ms"], med(fanout, ["deliveriesPerSec", "p50Ms", "p99Ms"])),
-      ].join("\n"),
-    );
+    /** `count` interleaved rounds: round i of every server before round i + 1 of any. */
+    const interleaved = async (count: number, run: (name: string, server: RunningServer) => Promise<Record<string, number>>) => {
+      const byServer = new Map<string, Record<string, number>[]>(servers.map(([name]) => [name, []]));
+      for (let i = 0; i < count; i++) for (const [name, server] of servers) byServer.get(name)!.push(await run(name, server));
+      return byServer;
+    };
+    const senders = await SenderPool.of(seeded.members.slice(500));
+
+    if (wanted("http-read")) {
+      for (const [, server] of servers) await load(server.url + "/graphql", 8);
+      const http = await interleaved(rounds, (_name, server) => httpRound(server));
+      const columns = ["req/s", "p50 ms", "p99 ms", "server CPU ms/request"];
+      results.push(table(`http-read, medians of ${rounds} interleaved rounds of 5 s`, columns, med(http, ["reqPerSec", "p50Ms", "p99Ms", "cpuMsPerRequest"])));
+    }
+    const runs = Math.min(rounds, 3);
+    if (wanted("fanout")) {
+      const fanout = await interleaved(runs, async (name, server) => (await oursFanout(name, server, server, seeded, senders)).median);
+      results.push(table(`fanout, medians of ${runs} interleaved runs`, ["deliveries/s", "p50 ms", "p99 ms"], med(fanout, ["deliveriesPerSec", "p50Ms", "p99Ms"])));
+    }
+    if (wanted("messages")) {
+      const side = oursMessages(seeded, senders);
+      const messages = await interleaved(runs, async (name, server) => (await measureMessages(name, server, side)).median);
+      results.push(table(`messages, medians of ${runs} interleaved runs`, ["messages/s", "server CPU ms/message"], med(messages, ["msgsPerSec", "cpuMsPerMessage"])));
+    }
+    console.log(results.join("\n\n"));
   } finally {
     await Promise.all(servers.map(([, s]) => s.stop()));
     await dropBenchDatabase();

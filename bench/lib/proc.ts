@@ -1,6 +1,7 @@
 // Starts a server under test as its own Node process pinned to a core (taskset), waits until it
 // answers, and can ask it for its memory (see probe.ts).
 import { spawn, type ChildProcess } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { sleep } from "./stats.js";
 
 export const SERVER_CORE = "1";
@@ -27,6 +28,12 @@ export interface ServerSpec {
   core?: string;
   /** Checkout to run the script from (default: this one). */
   cwd?: string;
+}
+
+/** CPU time (user + system, ms) a process has used, from /proc (Linux). */
+export function cpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // clock ticks of 10 ms
 }
 
 async function waitUntilUp(url: string, child: ChildProcess, name: string) {

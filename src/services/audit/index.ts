@@ -1,10 +1,12 @@
 // The audit trail: one row per mutation call (who, which operation, on what, with which outcome,
-// request id, client IP, time). Rows are written in the background so a mutation's response
-// never waits for its audit row; a failed write is logged with the operations it concerned.
+// request id, client IP, time). Rows are written in the background, in batches (writer.ts), so a
+// mutation's response never waits for its audit row; a failed write is logged with the
+// operations it concerned.
 // No arguments are stored, so nothing a client sent (passwords, tokens) can end up here.
 import type { AuditLog, Prisma, PrismaClient } from "../../generated/prisma/client.js";
 import type { Logger } from "../../logger.js";
 import { decodeAuditCursor, encodeAuditCursor } from "./cursor.js";
+import { createAuditWriter } from "./writer.js";
 
 export interface AuditEntry {
   userId: string | null;
@@ -47,37 +49,18 @@ function whereOf(filter: AuditFilter = {}): Prisma.AuditLogWhereInput {
 }
 
 export function createAuditService({ prisma, logger }: { prisma: PrismaClient; logger: Logger }) {
-  const writes = new Set<Promise<void>>();
+  const writer = createAuditWriter({ prisma, logger });
 
   return {
     /** Stores entries without making the caller wait; see flush(). */
-    record(entries: AuditEntry[]): void {
-      if (entries.length === 0) return;
-      // One entry (one mutation field, the usual request) as a create: Prisma caches the plan of
-      // a create, while createMany is compiled again on every call.
-      const stored =
-        entries.length === 1
-          ? prisma.auditLog.create({ data: entries[0]!, select: { id: true } })
-          : prisma.auditLog.createMany({ data: entries });
-      const write = stored.then(
-        () => undefined,
-        (err: unknown) =>
-          logger.error(
-            { err, operations: entries.map((e) => e.operation), requestId: entries[0]!.requestId },
-            "could not write audit log entries",
-          ),
-      );
-      writes.add(write);
-      void write.finally(() => writes.delete(write));
-    },
+    record: writer.record,
 
     /** Resolves once every entry recorded so far is written (or its failure logged). */
-    async flush(): Promise<void> {
-      while (writes.size > 0) await Promise.all(writes);
-    },
+    flush: writer.flush,
 
-    /** Newest first, `first` entries after the `after` cursor. */
+    /** Newest first, `first` entries after the `after` cursor; what this instance recorded is written first. */
     async page({ first, after, filter }: { first: number; after?: string | null; filter?: AuditFilter }): Promise<AuditPage> {
+      await writer.flush();
       const where = whereOf(filter);
       const cursor = after ? decodeAuditCursor(after) : null;
       const rows = await prisma.auditLog.findMany({

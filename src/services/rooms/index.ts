@@ -79,16 +79,11 @@ export function createRoomsService({ config, logger, prisma, redis, metrics, ver
     async sendMessage(author: Viewer, input: NewMessage & { room: string }): Promise<MessageReceipt> {
       const valid = messages.validate(input);
       const room = await directory.require(input.room);
-      // The author's row is read alongside the INSERT, so delivery needs no lookup of its own.
-      const [{ message, created }, authorRow] = await Promise.all([
-        messages.store(room.id, author.id, valid),
-        prisma.user.findUnique({ where: { id: author.id }, omit: { passwordHash: true } }),
-      ]);
+      const { message, created } = await messages.store(room.id, author.id, valid);
       if (created) {
         metrics.messagesSent.inc();
-        const posted = authorRow ? { ...message, author: authorRow } : message;
         // Stored already: a failed fan-out loses no message (subscribers resume with since).
-        await bus.publish({ kind: "MessagePosted", roomId: room.id, message: posted }).catch((error: Error) => {
+        await bus.publish({ kind: "MessagePosted", roomId: room.id, message }).catch((error: Error) => {
           log.error({ err: error.message, roomId: room.id, messageId: message.id }, "could not publish a message");
         });
       }

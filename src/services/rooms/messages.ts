@@ -1,10 +1,12 @@
 // Messages: stored with a sequence number that orders them; history pages and resume walk by it.
+import { v7 as uuidv7 } from "uuid";
 import { z } from "zod";
 import { badUserInput } from "../../errors.js";
-import type { Message, PrismaClient } from "../../generated/prisma/client.js";
+import { Prisma, type Message, type PrismaClient } from "../../generated/prisma/client.js";
 import { parseInput } from "../../validation.js";
 import { bigintKey } from "../pagination/cursor.js";
 import { keysetConnection, type Connection, type ConnectionArgs, type KeysetOrder } from "../pagination/keyset.js";
+import type { Author, PostedMessage } from "./events.js";
 
 export const MESSAGE_MAX = 2000;
 export const CLIENT_MESSAGE_ID_MAX = 100;
@@ -56,7 +58,18 @@ const messageOrder: KeysetOrder<Message, bigint> = {
   tieBreakerOf: (message) => message.id,
 };
 
-const isUniqueViolation = (error: unknown) => (error as { code?: string } | null)?.code === "P2002";
+// The author's columns, every one but the password hash (columns are named as the fields: the
+// schema maps none), selected as "author.<field>" next to the stored message's own.
+const AUTHOR_FIELDS = Object.values(Prisma.UserScalarFieldEnum).filter((field) => field !== "passwordHash");
+const AUTHOR_COLUMNS = Prisma.raw(AUTHOR_FIELDS.map((field) => `u."${field}" AS "author.${field}"`).join(", "));
+
+type InsertedRow = Message & Record<`author.${string}`, unknown>;
+
+function postedMessageOf(row: InsertedRow): PostedMessage {
+  const { id, seq, roomId, authorId, text, clientMessageId, createdAt } = row;
+  const author = Object.fromEntries(AUTHOR_FIELDS.map((field) => [field, row[`author.${field}`]])) as Author;
+  return { id, seq, roomId, authorId, text, clientMessageId, createdAt, author };
+}
 
 export function createMessageStore(prisma: PrismaClient) {
   const byClientId = (authorId: string, clientMessageId: string) =>
@@ -67,24 +80,29 @@ export function createMessageStore(prisma: PrismaClient) {
     validate: (input: NewMessage) => parseInput(sendSchema, input, ["input"]),
 
     /**
-     * Stores the message; `created` is false when this author already sent one with this
-     * clientMessageId (a retry): then that first message is returned and nothing is stored.
+     * Stores the message and returns it with its author's row, in one statement; `created` is
+     * false when this author already sent one with this clientMessageId (a retry, or two sends of
+     * it racing): then that first message is returned and nothing is stored.
      */
-    async store(roomId: string, authorId: string, input: { text: string; clientMessageId: string | null }) {
+    async store(
+      roomId: string,
+      authorId: string,
+      input: { text: string; clientMessageId: string | null },
+    ): Promise<{ message: PostedMessage; created: true } | { message: Message; created: false }> {
       const { text, clientMessageId } = input;
-      if (clientMessageId) {
-        const first = await byClientId(authorId, clientMessageId);
-        if (first) return { message: first, created: false };
-      }
-      try {
-        return { message: await prisma.message.create({ data: { roomId, authorId, text, clientMessageId } }), created: true };
-      } catch (error) {
-        // Two concurrent sends of the same retry: the unique index lets one in, the other reads it.
-        if (!clientMessageId || !isUniqueViolation(error)) throw error;
-        const first = await byClientId(authorId, clientMessageId);
-        if (!first) throw error;
-        return { message: first, created: false };
-      }
+      // ON CONFLICT waits for a concurrent insert of the same retry to commit, then skips.
+      const [row] = await prisma.$queryRaw<InsertedRow[]>`
+        WITH m AS (
+          INSERT INTO "Message" ("id", "roomId", "authorId", "text", "clientMessageId")
+          VALUES (${uuidv7()}::uuid, ${roomId}::uuid, ${authorId}::uuid, ${text}, ${clientMessageId})
+          ON CONFLICT ("authorId", "clientMessageId") DO NOTHING
+          RETURNING *
+        )
+        SELECT m.*, ${AUTHOR_COLUMNS} FROM m JOIN "User" u ON u."id" = m."authorId"`;
+      if (row) return { message: postedMessageOf(row), created: true };
+      const first = clientMessageId ? await byClientId(authorId, clientMessageId) : null;
+      if (!first) throw new Error("a message was neither stored nor found as an earlier retry");
+      return { message: first, created: false };
     },
 
     history(roomId: string, args: ConnectionArgs): Promise<Connection<Message>> {

@@ -210,4 +210,42 @@ describe("auditLog", () => {
       expect(result.errors![0]!.extensions.code).toBe("BAD_USER_INPUT");
     }
   });
+
+  it("shows a mutation answered just before, without any wait", async () => {
+    const set = await server.gql(
+      "mutation Role($id: ID!) { setUserRole(id: $id, role: USER) { id } }",
+      { id: user.id },
+      { token: admin.accessToken, headers: { "x-request-id": "audit-read-after-write" } },
+    );
+    expect(set.errors).toBeUndefined();
+    const result = await server.gql(AUDIT_LOG, { first: 1, filter: { operation: "setUserRole" } }, { token: admin.accessToken });
+    expect(result.data.auditLog.edges[0].node.requestId).toBe("audit-read-after-write");
+  });
+});
+
+describe("writing", () => {
+  const entry = (operation: string, userId: string | null) => ({
+    userId,
+    operation,
+    targetId: null,
+    outcome: "OK",
+    requestId: `audit-batch-${operation}`,
+    clientIp: "203.0.113.9",
+    createdAt: new Date(),
+  });
+
+  it("writes entries recorded together, and an entry the database refuses costs only itself", async () => {
+    const before = server.logs.length;
+    const unknownUser = "00000000-0000-7000-8000-000000000000";
+    server.app.services.audit.record([entry("batchA", user.rawId), entry("batchB", unknownUser)]);
+    server.app.services.audit.record([entry("batchC", null)]);
+    await server.app.services.audit.flush();
+
+    const rows = await server.app.services.prisma.auditLog.findMany({ where: { requestId: { startsWith: "audit-batch-" } } });
+    expect(rows.map((r) => r.operation).sort()).toEqual(["batchA", "batchC"]);
+    expect(rows.find((r) => r.operation === "batchA")).toMatchObject({ userId: user.rawId, clientIp: "203.0.113.9", targetId: null });
+    const failure = server.logs.slice(before).find((line) => line.includes("could not write audit log entries"));
+    expect(failure).toContain("batchB");
+    expect(failure).not.toContain("batchA");
+  });
 });

@@ -117,6 +117,24 @@ describe("messages", () => {
     expect(eventOf(await evaEvents.next()).message).toMatchObject({ text: "from fede, over HTTP", author: { id: fede.id } });
   });
 
+  it("shows the author in a posted message as the API shows that user now, role change included", async () => {
+    const slug = await createRoom(server, organizer.accessToken);
+    const [hana, ivo] = await Promise.all([createUser(server), createUser(server)]);
+    const promoted = await server.gql("mutation ($id: ID!) { setUserRole(id: $id, role: ORGANIZER) { id } }", { id: hana.id }, { token: admin.accessToken });
+    expect(promoted.errors).toBeUndefined();
+    const withAuthor = `subscription ($room: String!) {
+      roomEvents(room: $room) { ... on MessagePosted { message { text createdAt author { id email displayName role isActive createdAt } } } }
+    }`;
+    const events = (await connect(ivo.accessToken)).subscribe(withAuthor, { room: slug });
+    await sendMessage(server, hana.accessToken, { room: slug, text: "ya soy organizadora" });
+    const { message } = eventOf(await events.until((e) => Boolean(eventOf(e).message)));
+
+    const asIvoSeesHer = await server.gql("query ($id: ID!) { node(id: $id) { ... on User { id email displayName role isActive createdAt } } }", { id: hana.id }, { token: ivo.accessToken });
+    expect(message.author).toEqual(asIvoSeesHer.data.node);
+    expect(message.author).toMatchObject({ role: "ORGANIZER", email: null, isActive: true });
+    expect(Number.isNaN(Date.parse(message.createdAt))).toBe(false);
+  });
+
   it("an idempotent retry is not delivered twice", async () => {
     const slug = await createRoom(server, organizer.accessToken);
     const gina = await createUser(server);

@@ -54,6 +54,22 @@ async function countStatements(query: string, variables: Record<string, unknown>
   }
 }
 
+describe("counting statements", () => {
+  it("sees every statement, in a transaction too, and none once stopped", async () => {
+    const { prisma } = server.app.services;
+    const seen: string[] = [];
+    const stop = server.app.services.db.onStatement((sql) => seen.push(sql));
+    await prisma.$transaction([prisma.user.count(), prisma.event.count()]);
+    await prisma.$queryRaw`SELECT 1 AS "counted"`;
+    stop();
+    await prisma.$queryRaw`SELECT 2 AS "after"`;
+    expect(seen.some((sql) => sql.includes('"User"'))).toBe(true);
+    expect(seen.some((sql) => sql.includes('"Event"'))).toBe(true);
+    expect(seen.some((sql) => sql.includes('"counted"'))).toBe(true);
+    expect(seen.some((sql) => sql.includes('"after"'))).toBe(false);
+  });
+});
+
 describe("SQL statements per events page", () => {
   it("are the same for 10 and 100 events (anonymous), and few", async () => {
     const small = await countStatements(LIST, { first: 10 });

@@ -45,7 +45,7 @@ export async function measureMessages(name: string, server: RunningServer, side:
   try {
     sockets = await side.open(server, (data) => data.includes(MARKER) && counter.delivered++);
     await sleep(1000);
-    await round(server, side, counter, Math.ceil(SCALE.messagesPerRound / 5));
+    await round(server, side, counter, SCALE.messageWarmup);
     const rounds = [];
     for (let i = 0; i < SCALE.rounds; i++) rounds.push(await round(server, side, counter, SCALE.messagesPerRound));
     return { server: name, rounds, median: medianOf(rounds) };
@@ -99,7 +99,7 @@ export async function messages(seeded: Seeded, senders: SenderPool): Promise<Sce
     title: "4. messages",
     method:
       `${SCALE.messageSubscribers} subscribers in one room; ${SCALE.messageConcurrency} closed-loop senders post ${SCALE.messagesPerRound} messages per round over HTTP ` +
-      `(a ${Math.ceil(SCALE.messagesPerRound / 5)}-message warm-up, ${SCALE.rounds} rounds); a round ends when every message has reached every subscriber. ` +
+      `(a ${SCALE.messageWarmup.toLocaleString("en-US")}-message warm-up, ${SCALE.rounds} rounds); a round ends when every message has reached every subscriber. ` +
       "ours: `sendMessage` (auth, rate limit, validation, INSERT via Prisma, publish, graphql-ws delivery). wsRaw: POST /message does one `pg` INSERT … RETURNING and sends the row as JSON to the room's sockets. " +
       "Server CPU per message: the server process's user + system time over the round (from /proc) divided by the messages sent.",
     metrics: [

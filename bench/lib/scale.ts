@@ -11,8 +11,8 @@ const sized = (name: string, normal: number, small: number) => {
 const fanoutMessages = sized("BENCH_MESSAGES", 50, 20);
 
 // Warm-ups are long enough for V8 to have optimized each server's hot path: measured in rounds of
-// 200, ours kept getting faster over its first ~2,000 sendMessage calls (from about 5 to 3 ms of
-// CPU each), so the former 40-message warm-up measured a cold server.
+// 200, ours kept getting faster over its first ~3,000 sendMessage calls (from about 5 to 2 ms of
+// CPU each; raw ws + pg from 0.8 to 0.4), so the former 40-message warm-up measured cold servers.
 export const SCALE = {
   rounds: quick ? 1 : 3,
   httpConnections: 32,
@@ -24,7 +24,7 @@ export const SCALE = {
   connections: sized("BENCH_CONNECTIONS", 2000, 500),
   messageSubscribers: 10,
   messagesPerRound: quick ? 100 : 200,
-  messageWarmup: quick ? 20 : 1500,
+  messageWarmup: quick ? 20 : 3000,
   messageConcurrency: 8,
 } as const;
 

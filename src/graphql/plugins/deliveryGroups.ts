@@ -9,6 +9,8 @@ export interface Recipient {
   delivery: DirectDelivery;
   /** Hands the event back to the subscription's own (pull) path, for good. */
   toReader(event: unknown): void;
+  /** Set once the recipient went back to its own path: nothing is sent to it directly any more. */
+  fellBack?: boolean;
 }
 
 interface Pending {
@@ -19,15 +21,16 @@ interface Pending {
 
 export class DeliveryGroups {
   private readonly pending = new Map<string, Pending[]>();
-  private readonly fallenBack = new WeakSet<Recipient>();
-
-  /** `execute` runs only for the first recipient of an event under `key`. */
-  add(key: string, event: unknown, recipient: Recipient, execute: () => Promise<ExecutionResult>): void {
+  /**
+   * `execute` runs only for the first recipient of an event under `key`. It takes the event, so a
+   * subscription passes one function for all its events (no allocation per event and subscriber).
+   */
+  add(key: string, event: unknown, recipient: Recipient, execute: (event: unknown) => Promise<ExecutionResult>): void {
     let queue = this.pending.get(key);
     if (!queue) this.pending.set(key, (queue = []));
     let last = queue[queue.length - 1];
     if (last?.event !== event) {
-      last = { event, result: execute().catch(() => null), recipients: [] };
+      last = { event, result: execute(event).catch(() => null), recipients: [] };
       queue.push(last);
       if (queue.length === 1) void this.drain(key, queue);
     }
@@ -41,8 +44,8 @@ export class DeliveryGroups {
       // A result with errors goes each subscriber's own way, where errors are formatted for it.
       const payload = shared && !shared.errors?.length ? JSON.stringify(shared) : null;
       for (const recipient of recipients) {
-        if (payload !== null && !this.fallenBack.has(recipient) && recipient.delivery.send(payload)) continue;
-        this.fallenBack.add(recipient);
+        if (payload !== null && !recipient.fellBack && recipient.delivery.send(payload)) continue;
+        recipient.fellBack = true;
         recipient.toReader(event);
       }
       queue.shift();

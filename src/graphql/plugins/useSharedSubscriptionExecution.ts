@@ -32,7 +32,7 @@ import {
 import type { Plugin } from "graphql-yoga";
 import { isPushable, PUSH } from "../../pushable.js";
 import type { Context } from "../context.js";
-import { DeliveryGroups } from "./deliveryGroups.js";
+import { DeliveryGroups, type Recipient } from "./deliveryGroups.js";
 
 export interface SharedSubscriptionExecutionOptions {
   /** "Type.field" names whose value differs by viewer; documents selecting one are shared per viewer. */
@@ -102,8 +102,9 @@ export function useSharedSubscriptionExecution(options: SharedSubscriptionExecut
     const key = operationKey(args);
     const delivery = (args.contextValue as Context).directDelivery;
     if (delivery && isPushable<object>(source)) {
-      const recipient = { delivery, toReader: (event: unknown) => channel.toReader(event as object) };
-      const channel = source[PUSH]((event) => groups.add(key, event, recipient, () => resultOnce(args, key, event)));
+      const recipient: Recipient = { delivery, toReader: (event) => channel.toReader(event as object) };
+      const executeOnce = (event: unknown) => resultOnce(args, key, event as object);
+      const channel = source[PUSH]((event) => groups.add(key, event, recipient, executeOnce));
     }
     return mapAsyncIterator(source as AsyncIterable<unknown>, (event) => sharedResult(args, key, event));
   }

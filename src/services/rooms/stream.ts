@@ -7,7 +7,8 @@
 // Once live, the room's event bus hands each event straight to the stream's queue (no task per
 // event), or, when a listener took the stream over (pushable.ts) and its reader is idle, straight
 // to that listener. A class rather than closures: a server holds one per subscription, and
-// methods on the prototype cost nothing per stream.
+// methods on the prototype cost nothing per stream. For the same reason nothing stays suspended
+// while the stream is live: start() returns once it is set up, and ending it cleans up.
 import { AppError } from "../../errors.js";
 import type { Message, Room } from "../../generated/prisma/client.js";
 import { PUSH, type PushChannel, type Pushable } from "../../pushable.js";
@@ -46,7 +47,10 @@ export interface StreamRequest {
 export type RoomStream = AsyncIterableIterator<RoomEvent> &
   Pushable<RoomEvent> & { return(): Promise<IteratorResult<RoomEvent>> };
 
-type Cleanup = "unsubscribe" | "leave" | "uncount";
+/** What start() has done, hence what finishing undoes (bits of Stream.setUp). */
+const SUBSCRIBED = 1;
+const JOINED = 2;
+const COUNTED = 4;
 
 const tooSlow = () =>
   new AppError(
@@ -64,25 +68,26 @@ class Stream implements RoomStream, PushChannel<RoomEvent> {
   private failReader: ((error: unknown) => void) | null = null;
   private failure: unknown = null;
   private stopped = false;
-  private onStop: (() => void) | null = null;
   // Live events that arrived before the replay ended, and the replayed ids they may repeat.
   private buffered: RoomEvent[] | null = [];
-  private readonly replayed = new Set<string>();
+  private replayed: Set<string> | null = null;
   private onDrained: (() => void) | null = null;
   // Pushing starts once the replay is over (it keeps the reader's pace, see REPLAY_AHEAD).
   private live = false;
   private push: ((event: RoomEvent) => void) | null = null;
   private unsubscribe: (() => void) | null = null;
-  private readonly done: Cleanup[] = [];
-  private readonly execution: Promise<void>;
+  private setUp = 0;
+  private starting = true;
+  private readonly started: Promise<void>;
+  private finished: Promise<void> | null = null;
 
   constructor(
     private readonly deps: StreamDeps,
     private readonly request: StreamRequest,
-    running: Set<RoomStream>,
+    private readonly running: Set<RoomStream>,
   ) {
     running.add(this);
-    this.execution = this.run().finally(() => running.delete(this));
+    this.started = this.start();
   }
 
   /** The bus's listener: one bound function per stream. */
@@ -92,7 +97,7 @@ class Stream implements RoomStream, PushChannel<RoomEvent> {
       else this.buffered.push(event);
       return;
     }
-    if (event.kind === "MessagePosted" && this.replayed.delete(event.message.id)) return;
+    if (event.kind === "MessagePosted" && this.replayed?.delete(event.message.id)) return;
     this.deliver(event);
   };
 
@@ -137,8 +142,9 @@ class Stream implements RoomStream, PushChannel<RoomEvent> {
     if (this.stopped) return;
     this.stopped = true;
     this.push = null;
-    this.onStop?.();
     this.onDrained?.();
+    // Set up already: undo it now. Still starting: start() does when it sees `stopped`.
+    if (!this.starting) void this.finish();
     if (this.reader && this.failure === null) {
       const resolve = this.reader;
       this.reader = this.failReader = null;
@@ -171,7 +177,8 @@ class Stream implements RoomStream, PushChannel<RoomEvent> {
 
   async return(): Promise<IteratorResult<RoomEvent>> {
     this.stop();
-    await this.execution;
+    await this.started;
+    await this.finish();
     return DONE;
   }
 
@@ -194,25 +201,25 @@ class Stream implements RoomStream, PushChannel<RoomEvent> {
     this.enqueue(event);
   }
 
-  private async run(): Promise<void> {
+  private async start(): Promise<void> {
     const { bus, presence, messages, store } = this.deps;
     const { userId, room, since } = this.request;
     try {
       this.unsubscribe = await bus.subscribe(room.id, this.onLive);
-      this.done.push("unsubscribe");
+      this.setUp |= SUBSCRIBED;
       if (this.stopped) return;
 
       await presence.join(room.id, userId);
-      this.done.push("leave");
+      this.setUp |= JOINED;
       void store.countSubscription(room.id, 1);
-      this.done.push("uncount");
+      this.setUp |= COUNTED;
 
       if (since) {
         const recent = Date.now() - DUPLICATE_WINDOW_MS;
         for await (const batch of messages.after(room.id, since.seq)) {
           for (const message of batch) {
             if (this.stopped) return;
-            if (message.createdAt.getTime() >= recent) this.replayed.add(message.id);
+            if (message.createdAt.getTime() >= recent) (this.replayed ??= new Set()).add(message.id);
             this.deliver({ kind: "MessagePosted", roomId: room.id, message });
           }
           // Reads on only as fast as the subscriber takes: a long history is not held in memory.
@@ -224,23 +231,25 @@ class Stream implements RoomStream, PushChannel<RoomEvent> {
       this.buffered = null;
       for (const event of early) this.onLive(event);
       this.live = true;
-      if (!this.stopped) await new Promise<void>((resolve) => (this.onStop = resolve));
     } catch (error) {
       this.fail(error);
     } finally {
-      await this.cleanUp();
+      this.starting = false;
+      if (this.stopped) await this.finish();
     }
   }
 
-  /** Undoes what run() did, last first; each step logs its own failures and never skips the next. */
+  /** Undoes what start() did, last first, once; each step logs its own failures and never skips the next. */
+  private finish(): Promise<void> {
+    return (this.finished ??= this.cleanUp().finally(() => this.running.delete(this)));
+  }
+
   private async cleanUp(): Promise<void> {
     const { presence, store } = this.deps;
     const roomId = this.request.room.id;
-    for (const step of this.done.reverse()) {
-      if (step === "uncount") await store.countSubscription(roomId, -1).catch(() => undefined);
-      else if (step === "leave") await presence.leave(roomId, this.request.userId).catch(() => undefined);
-      else this.unsubscribe?.();
-    }
+    if (this.setUp & COUNTED) await store.countSubscription(roomId, -1).catch(() => undefined);
+    if (this.setUp & JOINED) await presence.leave(roomId, this.request.userId).catch(() => undefined);
+    if (this.setUp & SUBSCRIBED) this.unsubscribe?.();
   }
 }
 

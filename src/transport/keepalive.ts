@@ -2,6 +2,9 @@
 // has sent nothing (no frame of any kind: data, ping, pong) for pongTimeoutMs. Terminating (no
 // close handshake) is right for a peer that is gone: its close frame would never be answered.
 // graphql-ws's own keepalive is switched off; it would drop a socket after one missed pong.
+//
+// One sweep per interval does both, so a socket costs a timestamp and no timer or closure of its
+// own: a silent socket is cut off at the first sweep after its timeout (at most one interval late).
 import { WebSocket, type WebSocketServer } from "ws";
 
 export interface KeepaliveSettings {
@@ -9,19 +12,29 @@ export interface KeepaliveSettings {
   pongTimeoutMs: number;
 }
 
+const LAST_HEARD = Symbol("lastHeardAt");
+type Watched = WebSocket & { [LAST_HEARD]: number };
+
+// Shared by every socket: `this` is the socket that sent the frame.
+function heardFrom(this: WebSocket) {
+  (this as Watched)[LAST_HEARD] = Date.now();
+}
+
 export function keepSocketsAlive(wss: WebSocketServer, { pingIntervalMs, pongTimeoutMs }: KeepaliveSettings) {
   wss.on("connection", (socket: WebSocket) => {
-    const deadline = setTimeout(() => socket.terminate(), pongTimeoutMs);
-    const heardFrom = () => void deadline.refresh();
+    heardFrom.call(socket);
     socket.on("message", heardFrom);
     socket.on("pong", heardFrom);
     socket.on("ping", heardFrom);
-    socket.once("close", () => clearTimeout(deadline));
   });
 
-  const pinger = setInterval(() => {
-    for (const socket of wss.clients) if (socket.readyState === WebSocket.OPEN) socket.ping();
+  const sweep = setInterval(() => {
+    const silentSince = Date.now() - pongTimeoutMs;
+    for (const socket of wss.clients as Set<Watched>) {
+      if (socket[LAST_HEARD] <= silentSince) socket.terminate();
+      else if (socket.readyState === WebSocket.OPEN) socket.ping();
+    }
   }, pingIntervalMs);
 
-  return { stop: () => clearInterval(pinger) };
+  return { stop: () => clearInterval(sweep) };
 }

@@ -89,8 +89,10 @@ export function attachWebSocketTransport({ httpServer, yoga, config, logger, ser
           return false;
         }
         const session = new SocketSession(socket, viewer, clientIpOf(ctx.extra.request, config.trustProxy));
-        // The upgrade request (headers and all) would otherwise live as long as the socket.
+        // The upgrade request (headers and all) would otherwise live as long as the socket, and so
+        // would the connection params with the access token, verified now and not needed again.
         Reflect.deleteProperty(ctx.extra, "request");
+        Reflect.set(ctx, "connectionParams", undefined);
         sessions.add(session);
         let finish!: () => void;
         const finished = new Promise<void>((resolve) => (finish = resolve));

@@ -234,6 +234,14 @@ describe("writing", () => {
     createdAt: new Date(),
   });
 
+  it("stores an id argument holding a NUL character (which PostgreSQL text refuses) with U+FFFD in its place", async () => {
+    await server.post(
+      { query: "mutation ($id: ID!) { setUserRole(id: $id, role: USER) { id } }", variables: { id: "nul\u0000id" } },
+      { authorization: `Bearer ${admin.accessToken}`, "x-request-id": "audit-nul" },
+    );
+    expect(await auditRows("audit-nul")).toMatchObject([{ operation: "setUserRole", targetId: "nul\uFFFDid", userId: admin.rawId }]);
+  });
+
   it("writes entries recorded together, and an entry the database refuses costs only itself", async () => {
     const before = server.logs.length;
     const unknownUser = "00000000-0000-7000-8000-000000000000";

@@ -17,7 +17,7 @@ type Watched = WebSocket & { [LAST_HEARD]: number };
 
 // Shared by every socket: `this` is the socket that sent the frame.
 function heardFrom(this: WebSocket) {
-  (this as Watched)[LAST_HEARD] = Date.now();
+  (this as Watched)[LAST_HEARD] = performance.now(); // monotonic: a clock change must not cut everyone off
 }
 
 export function keepSocketsAlive(wss: WebSocketServer, { pingIntervalMs, pongTimeoutMs }: KeepaliveSettings) {
@@ -29,7 +29,7 @@ export function keepSocketsAlive(wss: WebSocketServer, { pingIntervalMs, pongTim
   });
 
   const sweep = setInterval(() => {
-    const silentSince = Date.now() - pongTimeoutMs;
+    const silentSince = performance.now() - pongTimeoutMs;
     for (const socket of wss.clients as Set<Watched>) {
       if (socket[LAST_HEARD] <= silentSince) socket.terminate();
       else if (socket.readyState === WebSocket.OPEN) socket.ping();

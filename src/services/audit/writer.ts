@@ -20,12 +20,14 @@ export function createAuditWriter({ prisma, logger }: { prisma: PrismaClient; lo
   // compile its query again on every call.)
   const insert = (entries: AuditEntry[]) => {
     const column = <T>(pick: (entry: AuditEntry) => T) => entries.map(pick);
+    // PostgreSQL text cannot hold NUL, and an id argument is whatever the client sent.
+    const text = (pick: (entry: AuditEntry) => string | null) => entries.map((e) => pick(e)?.replaceAll("\0", "\uFFFD") ?? null);
     return prisma.$executeRaw`
       INSERT INTO "AuditLog" ("id", "createdAt", "userId", "operation", "targetId", "outcome", "requestId", "clientIp")
       SELECT * FROM unnest(
         ${column(() => uuidv7())}::uuid[], ${column((e) => e.createdAt.toISOString())}::timestamptz[],
-        ${column((e) => e.userId)}::uuid[], ${column((e) => e.operation)}::text[], ${column((e) => e.targetId)}::text[],
-        ${column((e) => e.outcome)}::text[], ${column((e) => e.requestId)}::text[], ${column((e) => e.clientIp)}::text[])`;
+        ${column((e) => e.userId)}::uuid[], ${text((e) => e.operation)}::text[], ${text((e) => e.targetId)}::text[],
+        ${text((e) => e.outcome)}::text[], ${text((e) => e.requestId)}::text[], ${text((e) => e.clientIp)}::text[])`;
   };
 
   async function write(batch: AuditEntry[]): Promise<void> {
@@ -33,16 +35,14 @@ export function createAuditWriter({ prisma, logger }: { prisma: PrismaClient; lo
       await insert(batch);
       return;
     } catch (err) {
-      if (batch.length === 1) return logFailure(batch, err);
+      if (batch.length === 1) return logFailure(batch[0]!, err);
     }
-    await Promise.all(batch.map((entry) => insert([entry]).catch((err: unknown) => logFailure([entry], err))));
+    // One after another: a batch that fails (a database outage) must not take the whole pool.
+    for (const entry of batch) await insert([entry]).catch((err: unknown) => logFailure(entry, err));
   }
 
-  function logFailure(entries: AuditEntry[], err: unknown) {
-    logger.error(
-      { err, operations: entries.map((e) => e.operation), requestIds: entries.map((e) => e.requestId) },
-      "could not write audit log entries",
-    );
+  function logFailure(entry: AuditEntry, err: unknown) {
+    logger.error({ err, operations: [entry.operation], requestId: entry.requestId }, "could not write audit log entries");
   }
 
   function writePending() {

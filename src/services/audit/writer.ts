@@ -1,15 +1,14 @@
 // Writes audit entries in batches: entries recorded within BATCH_WINDOW_MS of each other go to the
 // database as one INSERT, so a busy server spends one statement on many mutations instead of one
-// each. Nobody waits on these writes (flush() is for shutdown and tests); a batch that fails is
-// retried entry by entry, so an entry the database refuses costs only itself. Reading the trail
-// flushes first, so an admin sees the mutations this instance has answered.
+// each. No response waits on these writes (flush() is for reading the trail, shutdown and tests);
+// a batch that fails is retried entry by entry, so an entry the database refuses costs only itself.
 import { v7 as uuidv7 } from "uuid";
 import type { PrismaClient } from "../../generated/prisma/client.js";
 import type { Logger } from "../../logger.js";
 import type { AuditEntry } from "./index.js";
 
-export const BATCH_WINDOW_MS = 20;
-export const MAX_BATCH = 500;
+const BATCH_WINDOW_MS = 20;
+const MAX_BATCH = 500;
 
 export function createAuditWriter({ prisma, logger }: { prisma: PrismaClient; logger: Logger }) {
   let pending: AuditEntry[] = [];

@@ -60,15 +60,19 @@ const messageOrder: KeysetOrder<Message, bigint> = {
 
 // The author's columns, every one but the password hash (columns are named as the fields: the
 // schema maps none), selected as "author.<field>" next to the stored message's own.
+const AUTHOR_PREFIX = "author.";
 const AUTHOR_FIELDS = Object.values(Prisma.UserScalarFieldEnum).filter((field) => field !== "passwordHash");
-const AUTHOR_COLUMNS = Prisma.raw(AUTHOR_FIELDS.map((field) => `u."${field}" AS "author.${field}"`).join(", "));
+const AUTHOR_COLUMNS = Prisma.raw(AUTHOR_FIELDS.map((field) => `u."${field}" AS "${AUTHOR_PREFIX}${field}"`).join(", "));
 
-type InsertedRow = Message & Record<`author.${string}`, unknown>;
-
-function postedMessageOf(row: InsertedRow): PostedMessage {
-  const { id, seq, roomId, authorId, text, clientMessageId, createdAt } = row;
-  const author = Object.fromEntries(AUTHOR_FIELDS.map((field) => [field, row[`author.${field}`]])) as Author;
-  return { id, seq, roomId, authorId, text, clientMessageId, createdAt, author };
+/** The row's own columns are the message (RETURNING *), the prefixed ones its author. */
+function postedMessageOf(row: Record<string, unknown>): PostedMessage {
+  const message: Record<string, unknown> = {};
+  const author: Record<string, unknown> = {};
+  for (const [column, value] of Object.entries(row)) {
+    if (column.startsWith(AUTHOR_PREFIX)) author[column.slice(AUTHOR_PREFIX.length)] = value;
+    else message[column] = value;
+  }
+  return { ...(message as Message), author: author as Author };
 }
 
 export function createMessageStore(prisma: PrismaClient) {
@@ -91,7 +95,7 @@ export function createMessageStore(prisma: PrismaClient) {
     ): Promise<{ message: PostedMessage; created: true } | { message: Message; created: false }> {
       const { text, clientMessageId } = input;
       // ON CONFLICT waits for a concurrent insert of the same retry to commit, then skips.
-      const [row] = await prisma.$queryRaw<InsertedRow[]>`
+      const [row] = await prisma.$queryRaw<Record<string, unknown>[]>`
         WITH m AS (
           INSERT INTO "Message" ("id", "roomId", "authorId", "text", "clientMessageId")
           VALUES (${uuidv7()}::uuid, ${roomId}::uuid, ${authorId}::uuid, ${text}, ${clientMessageId})

@@ -188,3 +188,26 @@ describe("authenticateConnection over HTTP", () => {
     expect(res.errors![0]!.message).toMatch(/only over a WebSocket/i);
   });
 });
+
+describe("sendMessage's statements", () => {
+  it("stores a message and reads its author in one statement, a retry included", async () => {
+    const [slug, sender] = await Promise.all([createRoom(server, organizer.accessToken), createUser(server)]);
+    await sendMessage(server, sender.accessToken, { room: slug, text: "warms the room and session caches" });
+    const statements: string[] = [];
+    const stop = server.app.services.db.onStatement((sql) => statements.push(sql));
+    try {
+      const first = await sendMessage(server, sender.accessToken, { room: slug, text: "uno", clientMessageId: "stmt-1" });
+      const retry = await sendMessage(server, sender.accessToken, { room: slug, text: "uno", clientMessageId: "stmt-1" });
+      expect(retry.messageId).toBe(first.messageId);
+    } finally {
+      stop();
+    }
+    // (Not the audit batch, nor a session status re-read should the status cache expire meanwhile.)
+    const messageStatements = statements.filter((sql) => /"(Message|User)"/.test(sql) && !/"(AuditLog|Session)"/.test(sql));
+    // First send: the INSERT joined to its author. Retry: the same statement (nothing inserted),
+    // then the first message read back by clientMessageId.
+    expect(messageStatements).toHaveLength(3);
+    expect(messageStatements.filter((sql) => sql.includes('INSERT INTO "Message"'))).toHaveLength(2);
+  });
+});
+

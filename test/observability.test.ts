@@ -157,6 +157,19 @@ describe("with SLOW_OPERATION_MS=0 and METRICS_TOKEN set", () => {
       stop();
       await until(async () => (await subscriptions()) === 0, "the subscription to end");
       await until(async () => (await members()) === undefined, "the room to empty");
+
+      // One the resolver refuses (no such room) ends at once; one whose socket closes ends with it.
+      const refused = await new Promise<unknown>((resolve) =>
+        client.subscribe({ query: 'subscription { roomEvents(room: "no-such-room") { __typename } }' }, { next: resolve, error: resolve, complete: () => undefined }),
+      );
+      expect(refused).toMatchObject({ errors: [{ extensions: { code: "NOT_FOUND" } }] });
+      client.subscribe(
+        { query: 'subscription Again { roomEvents(room: "general") { __typename } }' },
+        { next: () => undefined, error: () => undefined, complete: () => undefined },
+      );
+      await until(async () => (await subscriptions()) === 1, "the second subscription to count");
+      await client.dispose();
+      await until(async () => (await subscriptions()) === 0, "the socket's subscription to end with it");
     } finally {
       await client.dispose();
     }

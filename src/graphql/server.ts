@@ -23,7 +23,6 @@ import { useErrorFormatting } from "./plugins/useErrorFormatting.js";
 import { useRateLimitStatus } from "./plugins/useRateLimitStatus.js";
 import { operationLogger } from "./operationLog.js";
 import { useAudit } from "./plugins/useAudit.js";
-import { useSubscriptionMetrics } from "./plugins/useSubscriptionMetrics.js";
 import { useSharedSubscriptionExecution } from "./plugins/useSharedSubscriptionExecution.js";
 import { useWebSocketOnlySubscriptions } from "./plugins/useWebSocketOnlySubscriptions.js";
 import { useOperationTiming, useResponseTime } from "./plugins/useTiming.js";
@@ -92,7 +91,6 @@ export function createGraphQLServer({ config, logger, services, plugins = [] }: 
       useOperationTiming({
         listeners: [operationLogger(logger.child({ component: "graphql" }), config.log), operationMetrics(services.metrics)],
       }),
-      useSubscriptionMetrics(services.metrics),
       useAudit({ audit: services.audit }),
     ],
   });

@@ -1,6 +1,6 @@
 // The Prometheus metrics of one app instance, on a registry of its own: tests run several
 // instances in one process, and prom-client's global default registry would mix them up.
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
+import { collectDefaultMetrics, Counter, Histogram, Registry } from "prom-client";
 import type { Logger } from "../logger.js";
 import { gaugeFromSource } from "./sourcedGauge.js";
 
@@ -27,12 +27,6 @@ export function createMetrics({ logger }: { logger: Logger }) {
       labelNames: ["code", "operation_type"] as const,
       registers: [registry],
     }),
-    activeSubscriptions: new Gauge({
-      name: "mundo_graphql_active_subscriptions",
-      help: "Subscriptions currently streaming (WebSocket and SSE), by root field",
-      labelNames: ["field"] as const,
-      registers: [registry],
-    }),
     rateLimitRejections: new Counter({
       name: "mundo_rate_limit_rejections_total",
       help: "Calls refused by @rateLimit, by schema coordinate",
@@ -47,6 +41,12 @@ export function createMetrics({ logger }: { logger: Logger }) {
     openSockets: gaugeFromSource(registry, {
       name: "mundo_websocket_open_connections",
       help: "WebSocket connections open on this instance",
+      onError,
+    }),
+    activeSubscriptions: gaugeFromSource(registry, {
+      name: "mundo_graphql_active_subscriptions",
+      help: "Subscriptions currently streaming on this instance, by root field (served over WebSocket only)",
+      labelName: "field",
       onError,
     }),
     roomMembers: gaugeFromSource(registry, {

@@ -53,7 +53,7 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
     return notFound(req, res);
   });
   const ws = attachWebSocketTransport({ httpServer, yoga, config, logger, services });
-  wireMetrics({ metrics, services, wss: ws.wss });
+  wireMetrics({ metrics, services, ws });
 
   await new Promise<void>((resolve, reject) => {
     httpServer.once("error", reject);

@@ -18,7 +18,8 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
 export class SocketSession implements AuthenticatedConnection {
   private current: Viewer | null;
   private expiry: NodeJS.Timeout | null = null;
-  private readonly subscriptions = new Set<string>();
+  /** The running subscriptions: root field by subscription id. */
+  private readonly subscriptions = new Map<string, string>();
 
   constructor(
     readonly socket: WebSocket,
@@ -39,10 +40,15 @@ export class SocketSession implements AuthenticatedConnection {
   }
 
   /** False when the socket already runs `max` subscriptions. */
-  startSubscription(id: string, max: number): boolean {
+  startSubscription(id: string, rootField: string, max: number): boolean {
     if (this.subscriptions.size >= max) return false;
-    this.subscriptions.add(id);
+    this.subscriptions.set(id, rootField);
     return true;
+  }
+
+  /** Adds this socket's running subscriptions to `counts`, by root field. */
+  countSubscriptions(counts: Record<string, number>): void {
+    for (const field of this.subscriptions.values()) counts[field] = (counts[field] ?? 0) + 1;
   }
 
   /**
@@ -51,7 +57,7 @@ export class SocketSession implements AuthenticatedConnection {
    */
   forgetEnded(isRunning: (id: string) => boolean): number {
     let ended = 0;
-    for (const id of this.subscriptions) {
+    for (const id of this.subscriptions.keys()) {
       if (isRunning(id)) continue;
       this.subscriptions.delete(id);
       ended += 1;
@@ -91,11 +97,13 @@ export class SocketSession implements AuthenticatedConnection {
   }
 }
 
-/** The open sessions by user, to close them all when that user's access is revoked. */
+/** The open sessions, and by user, to close them all when that user's access is revoked. */
 export class SocketSessions {
+  private readonly all = new Set<SocketSession>();
   private readonly byUser = new Map<string, Set<SocketSession>>();
 
   add(session: SocketSession): void {
+    this.all.add(session);
     const userId = session.viewer?.id;
     if (!userId) return;
     let sessions = this.byUser.get(userId);
@@ -104,11 +112,20 @@ export class SocketSessions {
   }
 
   remove(session: SocketSession): void {
+    this.all.delete(session);
     const userId = session.viewer?.id;
     const sessions = userId ? this.byUser.get(userId) : undefined;
     if (!sessions) return;
     sessions.delete(session);
     if (sessions.size === 0) this.byUser.delete(userId!);
+  }
+
+  /** Running subscriptions by root field, over every open session; `fields` are listed even at 0. */
+  subscriptionsByField(fields: readonly string[]): Record<string, number> {
+    const counts: Record<string, number> = {};
+    for (const field of fields) counts[field] = 0;
+    for (const session of this.all) session.countSubscriptions(counts);
+    return counts;
   }
 
   /** Closes (4403) the sockets of the user, or only those of one login session. */

@@ -4,7 +4,7 @@
 // it onto the protocol: connection_init auth, close codes, caps, keepalive, shutdown.
 import type { Server as HttpServer } from "node:http";
 import { randomUUID } from "node:crypto";
-import { getOperationAST, GraphQLError, type DocumentNode, type ExecutionArgs } from "graphql";
+import { getOperationAST, GraphQLError, Kind, type DocumentNode, type ExecutionArgs } from "graphql";
 import type { SubscribePayload } from "graphql-ws";
 import { useServer } from "graphql-ws/use/ws";
 import { WebSocketServer } from "ws";
@@ -42,14 +42,31 @@ function authorizationFrom(params: Record<string, unknown> | undefined): string 
   return typeof value === "string" ? value : null;
 }
 
-const isSubscription = (document: DocumentNode, operationName?: string | null) =>
-  getOperationAST(document, operationName)?.operation === "subscription";
+/**
+ * onSubscribe hands the operation's enveloped functions over in rootValue; they are taken out
+ * before it runs, so a subscription (held as long as it streams) does not keep them, and root
+ * resolvers see no root value, as over HTTP.
+ */
+function envelopedOf(args: { rootValue?: unknown }): Enveloped {
+  const enveloped = args.rootValue as Enveloped;
+  args.rootValue = undefined;
+  return enveloped;
+}
+
+/** The root field a subscription streams ("unknown" when selected through a fragment); null for other operations. */
+function subscriptionFieldOf(document: DocumentNode, operationName?: string | null): string | null {
+  const operation = getOperationAST(document, operationName);
+  if (operation?.operation !== "subscription") return null;
+  const selection = operation.selectionSet.selections[0];
+  return selection?.kind === Kind.FIELD ? selection.name.value : "unknown";
+}
 
 export function attachWebSocketTransport({ httpServer, yoga, config, logger, services }: WebSocketTransportOptions) {
   const log = logger.child({ component: "ws" });
   const wss = new WebSocketServer({ server: httpServer, path: GRAPHQL_PATH, maxPayload: config.ws.maxPayloadBytes });
   const { connections } = services.rooms;
   const sessions = new SocketSessions();
+  const subscriptionFields = Object.keys(yoga.getEnveloped().schema.getSubscriptionType()?.getFields() ?? {});
   const finishing = new Set<Promise<void>>();
   const tooManySubscriptions = () =>
     new AppError(
@@ -60,8 +77,8 @@ export function attachWebSocketTransport({ httpServer, yoga, config, logger, ser
   const server = useServer<Record<string, unknown> | undefined, Partial<SocketExtra>>(
     {
       connectionInitWaitTimeout: config.ws.connectionInitTimeoutMs,
-      execute: (args) => (args.rootValue as Enveloped).execute(args as ExecutionArgs),
-      subscribe: (args) => (args.rootValue as Enveloped).subscribe(args as ExecutionArgs),
+      execute: (args) => envelopedOf(args).execute(args as ExecutionArgs),
+      subscribe: (args) => envelopedOf(args).subscribe(args as ExecutionArgs),
 
       onConnect: async (ctx) => {
         const { socket } = ctx.extra;
@@ -125,11 +142,12 @@ export function attachWebSocketTransport({ httpServer, yoga, config, logger, ser
         }
         const errors = enveloped.validate(enveloped.schema, document);
         if (errors.length > 0) return refuse(errors);
-        if (isSubscription(document, params.operationName)) {
+        const subscriptionField = subscriptionFieldOf(document, params.operationName);
+        if (subscriptionField !== null) {
           // graphql-ws drops an id from ctx.subscriptions as soon as the client completes it.
           const ended = session.forgetEnded((running) => running in ctx.subscriptions);
           for (let i = 0; i < ended; i += 1) void connections.subscriptionEnded();
-          if (!session.startSubscription(id, config.ws.maxSubscriptionsPerSocket)) return refuse([tooManySubscriptions()]);
+          if (!session.startSubscription(id, subscriptionField, config.ws.maxSubscriptionsPerSocket)) return refuse([tooManySubscriptions()]);
           void connections.subscriptionStarted();
           ws.directDelivery = directDelivery(ctx.extra.socket, ctx, id);
         }
@@ -182,6 +200,8 @@ export function attachWebSocketTransport({ httpServer, yoga, config, logger, ser
 
   return {
     wss,
+    /** Subscriptions running on this instance's sockets, by root field (every one the schema has). */
+    subscriptionsByField: () => sessions.subscriptionsByField(subscriptionFields),
     /**
      * Closes every socket with 1001 (going away) and stops accepting new ones; resolves once each
      * socket's subscriptions ended. A peer that does not answer the close within

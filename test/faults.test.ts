@@ -205,6 +205,44 @@ describe("a resolver or a subscription source that throws", () => {
       await client.dispose();
     }
   });
+
+  it("an event whose execution fails reaches the subscriber with the error masked, and the stream goes on", async () => {
+    const user = await createUser(server);
+    const rooms = server.app.services.rooms;
+    const original = rooms.roomEvents.bind(rooms);
+    async function* withBrokenEvent(...args: Parameters<typeof original>) {
+      // A MessagePosted without its message: executing it fails on the non-null field.
+      yield { kind: "MessagePosted", roomId: "none", message: null };
+      yield* await original(...args);
+    }
+    const client = wsClient(server, { authorization: `Bearer ${user.accessToken}` });
+    try {
+      await withPatched(rooms, "roomEvents", withBrokenEvent, async () => {
+        const results = await new Promise<{ data?: unknown; errors?: { message: string; extensions: Record<string, unknown> }[] }[]>((resolve, reject) => {
+          const received: never[] = [];
+          const stop = client.subscribe(
+            { query: 'subscription { roomEvents(room: "general") { __typename ... on MessagePosted { message { id } } } }' },
+            {
+              next: (value) => {
+                received.push(value as never);
+                if (received.length === 2) (stop(), resolve(received));
+              },
+              error: reject,
+              complete: () => reject(new Error("completed early")),
+            },
+          );
+        });
+        const [broken, next] = results;
+        expect(broken!.errors).toHaveLength(1);
+        expect(broken!.errors![0]).toMatchObject({ message: "Unexpected error.", extensions: { code: "INTERNAL_SERVER_ERROR", statusCode: 500 } });
+        expect(broken!.errors![0]!.extensions.requestId).toEqual(expect.any(String));
+        expect(server.logs.some((line) => line.includes("Cannot return null for non-nullable field"))).toBe(true);
+        expect(next).toEqual({ data: { roomEvents: { __typename: "MemberJoined" } } });
+      });
+    } finally {
+      await client.dispose();
+    }
+  });
 });
 
 describe("errors nothing caught, inside the real server process", () => {

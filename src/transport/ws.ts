@@ -11,7 +11,8 @@ import { WebSocketServer } from "ws";
 import type { Config } from "../config/index.js";
 import { AppError } from "../errors.js";
 import type { ContextInput } from "../graphql/contextFactory.js";
-import { formatError, isFormatted } from "../graphql/plugins/errorFormat.js";
+import type { Context } from "../graphql/context.js";
+import { formatError, formatResult, isFormatted } from "../graphql/plugins/errorFormat.js";
 import { GRAPHQL_PATH, type GraphQLServer } from "../graphql/server.js";
 import type { Logger } from "../logger.js";
 import { clientIpOf } from "../server/clientIp.js";
@@ -159,6 +160,18 @@ export function attachWebSocketTransport({ httpServer, yoga, config, logger, ser
           contextValue: await enveloped.contextFactory(),
           rootValue: enveloped,
         };
+      },
+
+      // A running subscription's events get their errors formatted here, as they are sent, rather
+      // than by an envelop per-result hook (see useErrorFormatting). Results already formatted
+      // (queries, mutations, a subscribe that ended in one result) pass unchanged.
+      onNext: (_ctx, _id, _payload, args, result) => {
+        const formatted = formatResult(result, {
+          logger: log,
+          requestId: (args.contextValue as Context).requestId,
+          document: args.document,
+        });
+        return formatted === result ? undefined : formatted;
       },
 
       // An error graphql-ws sends itself (a subscription source that throws mid-stream) carries

@@ -1,7 +1,7 @@
 // Turns any error into the shape clients rely on: extensions.code, statusCode, timestamp and
 // requestId. Unknown errors become INTERNAL_SERVER_ERROR "Unexpected error." and are logged in
 // full on the server only (in every environment: the log line carries the same requestId).
-import { GraphQLError, type DocumentNode, type SourceLocation } from "graphql";
+import { GraphQLError, type DocumentNode, type ExecutionResult, type SourceLocation } from "graphql";
 import { DATABASE_UNAVAILABLE_MESSAGE, isDatabaseUnavailable } from "../../db/unavailable.js";
 import { errorStatus, isErrorCode, type ErrorCode } from "../../errors.js";
 import type { Logger } from "../../logger.js";
@@ -108,4 +108,13 @@ export function formatError(error: GraphQLError, { requestId, logger, document }
 /** True once formatError has run on this error (so it is not formatted twice). */
 export function isFormatted(error: GraphQLError): boolean {
   return typeof error.extensions?.statusCode === "number" && typeof error.extensions?.timestamp === "string";
+}
+
+/** The result with every error formatted; the same object when there was nothing to format. */
+export function formatResult<T extends ExecutionResult>(result: T, options: FormatOptions): T {
+  if (!result.errors?.length || result.errors.every(isFormatted)) return result;
+  return {
+    ...result,
+    errors: result.errors.map((e: GraphQLError) => (isFormatted(e) ? e : formatError(e, options))),
+  };
 }

@@ -1,24 +1,20 @@
-// The error mask, in one place: execution results on both transports (envelop hooks) and
-// errors yoga raises before execution (parse, validation, context) on HTTP.
-import { handleStreamOrSingleExecutionResult } from "@envelop/core";
-import type { DocumentNode, ExecutionResult, GraphQLError } from "graphql";
+// The error mask: execution results on both transports (envelop hooks) and errors yoga raises
+// before execution (parse, validation, context) on HTTP. The events of a running subscription are
+// formatted by the WebSocket transport as graphql-ws sends them (transport/ws.ts, onNext):
+// formatting them here would wrap every subscription's stream in one more iterator layer, about
+// 1 KiB for as long as it runs; a subscribe that ends in a single result is formatted here.
+import { handleStreamOrSingleExecutionResult, isAsyncIterable } from "@envelop/core";
+import type { DocumentNode, ExecutionResult } from "graphql";
 import type { Plugin } from "graphql-yoga";
 import type { Context } from "../context.js";
 import { requestIdOf } from "../requestId.js";
-import { formatError, isFormatted, type FormatOptions } from "./errorFormat.js";
+import { formatResult, type FormatOptions } from "./errorFormat.js";
 
 type Options = Omit<FormatOptions, "requestId">;
 
-function formatResult<T extends ExecutionResult>(result: T, options: FormatOptions): T {
-  if (!result.errors?.length || result.errors.every(isFormatted)) return result;
-  return {
-    ...result,
-    errors: result.errors.map((e: GraphQLError) => (isFormatted(e) ? e : formatError(e, options))),
-  };
-}
-
 export function useErrorFormatting(options: Options): Plugin<Context> {
-  const onResult = (context: Context, document?: DocumentNode) => (payload: Parameters<Parameters<typeof handleStreamOrSingleExecutionResult>[1]>[0]) => {
+  type Payload = { result: ExecutionResult; setResult(result: ExecutionResult): void };
+  const onResult = (context: Context, document?: DocumentNode) => (payload: Payload) => {
     const formatted = formatResult(payload.result, { ...options, requestId: context.requestId, document });
     if (formatted !== payload.result) payload.setResult(formatted);
   };
@@ -27,7 +23,9 @@ export function useErrorFormatting(options: Options): Plugin<Context> {
       onExecuteDone: (payload) => handleStreamOrSingleExecutionResult(payload, onResult(args.contextValue, args.document)),
     }),
     onSubscribe: ({ args }) => ({
-      onSubscribeResult: (payload) => handleStreamOrSingleExecutionResult(payload, onResult(args.contextValue, args.document)),
+      onSubscribeResult: ({ result, setResult }) => {
+        if (!isAsyncIterable(result)) onResult(args.contextValue, args.document)({ result, setResult });
+      },
     }),
     onResultProcess({ request, result, setResult }) {
       if (Array.isArray(result) || !result || Symbol.asyncIterator in result) return;

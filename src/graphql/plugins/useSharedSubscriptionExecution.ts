@@ -12,10 +12,10 @@
 // When the transport can send results itself (context.directDelivery: graphql-ws) and the source
 // stream can push (pushable.ts), live events skip the per-subscriber iterator chain altogether:
 // the result is serialized once per event and operation and sent to each socket (deliveryGroups).
-// Only error-free results go that way; anything else takes the subscriber's normal path. Results
-// sent directly skip envelop's per-result hooks (onSubscribeResult's onNext): today those only
-// touch errors (useErrorFormatting, useHideSuggestions); a plugin that changes error-free results
-// would have to run here too.
+// Only error-free results go that way; anything else takes the subscriber's normal path, where
+// the transport formats its errors as it sends it (no plugin hooks into a running subscription's
+// results: an envelop onSubscribeResult onNext would wrap every stream in one more layer, and
+// would not see the results sent directly).
 import { getDocumentString } from "@envelop/core";
 import { mapAsyncIterator } from "@graphql-tools/utils";
 import {

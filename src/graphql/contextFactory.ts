@@ -45,7 +45,7 @@ export async function createContext(services: Services, input: ContextInput): Pr
     transport: input.transport,
     viewer,
     connection: input.connection ?? null,
-    ...(input.directDelivery ? { directDelivery: input.directDelivery } : {}),
+    directDelivery: input.directDelivery,
     services,
   };
 }

@@ -16,15 +16,27 @@ export interface SubscriptionSlot {
   readonly subscriptions: Record<string, unknown>;
 }
 
-export function directDelivery(socket: WebSocket, slot: SubscriptionSlot, id: string): DirectDelivery {
-  const head = `{"id":${JSON.stringify(id)},"type":"next","payload":`;
-  return {
-    send(payloadJson) {
-      // Completed by the client, or the socket is closing: nothing more goes out for it.
-      if (!(id in slot.subscriptions) || socket.readyState !== socket.OPEN) return true;
-      if (socket.bufferedAmount > DIRECT_MAX_BUFFERED_BYTES) return false;
-      socket.send(`${head}${payloadJson}}`);
-      return true;
-    },
-  };
+/** One per subscription: a class, so its state is one object and `send` lives on the prototype. */
+class SocketDelivery implements DirectDelivery {
+  private readonly head: string;
+
+  constructor(
+    private readonly socket: WebSocket,
+    private readonly slot: SubscriptionSlot,
+    private readonly id: string,
+  ) {
+    this.head = `{"id":${JSON.stringify(id)},"type":"next","payload":`;
+  }
+
+  send(payloadJson: string): boolean {
+    const { socket } = this;
+    // Completed by the client, or the socket is closing: nothing more goes out for it.
+    if (!(this.id in this.slot.subscriptions) || socket.readyState !== socket.OPEN) return true;
+    if (socket.bufferedAmount > DIRECT_MAX_BUFFERED_BYTES) return false;
+    socket.send(`${this.head}${payloadJson}}`);
+    return true;
+  }
 }
+
+export const directDelivery = (socket: WebSocket, slot: SubscriptionSlot, id: string): DirectDelivery =>
+  new SocketDelivery(socket, slot, id);

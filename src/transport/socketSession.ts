@@ -101,6 +101,8 @@ export class SocketSession implements AuthenticatedConnection {
 export class SocketSessions {
   private readonly all = new Set<SocketSession>();
   private readonly byUser = new Map<string, Set<SocketSession>>();
+  private whenEmpty: Promise<void> | null = null;
+  private resolveEmpty: (() => void) | null = null;
 
   add(session: SocketSession): void {
     this.all.add(session);
@@ -113,11 +115,21 @@ export class SocketSessions {
 
   remove(session: SocketSession): void {
     this.all.delete(session);
+    if (this.all.size === 0 && this.resolveEmpty) {
+      this.resolveEmpty();
+      this.whenEmpty = this.resolveEmpty = null;
+    }
     const userId = session.viewer?.id;
     const sessions = userId ? this.byUser.get(userId) : undefined;
     if (!sessions) return;
     sessions.delete(session);
     if (sessions.size === 0) this.byUser.delete(userId!);
+  }
+
+  /** Resolves once no session is left (each removed when its socket's close handling is done). */
+  emptied(): Promise<void> {
+    if (this.all.size === 0) return Promise.resolve();
+    return (this.whenEmpty ??= new Promise<void>((resolve) => (this.resolveEmpty = resolve)));
   }
 
   /** Running subscriptions by root field, over every open session; `fields` are listed even at 0. */

@@ -3,7 +3,6 @@
 // What a socket may do is decided elsewhere (auth service, rooms service, @auth); this file maps
 // it onto the protocol: connection_init auth, close codes, caps, keepalive, shutdown.
 import type { Server as HttpServer } from "node:http";
-import { randomUUID } from "node:crypto";
 import { getOperationAST, GraphQLError, Kind, type DocumentNode, type ExecutionArgs } from "graphql";
 import type { SubscribePayload } from "graphql-ws";
 import { useServer } from "graphql-ws/use/ws";
@@ -13,6 +12,7 @@ import { AppError } from "../errors.js";
 import type { ContextInput } from "../graphql/contextFactory.js";
 import type { Context } from "../graphql/context.js";
 import { formatError, formatResult, isFormatted } from "../graphql/plugins/errorFormat.js";
+import { newRequestId } from "../graphql/requestId.js";
 import { GRAPHQL_PATH, type GraphQLServer } from "../graphql/server.js";
 import type { Logger } from "../logger.js";
 import { clientIpOf } from "../server/clientIp.js";
@@ -33,9 +33,6 @@ export interface WebSocketTransportOptions {
 
 interface SocketExtra {
   session: SocketSession;
-  /** Resolves when the socket's close handling (subscriptions ended, counters released) is done. */
-  finished: Promise<void>;
-  finish: () => void;
 }
 
 function authorizationFrom(params: Record<string, unknown> | undefined): string | null {
@@ -68,7 +65,6 @@ export function attachWebSocketTransport({ httpServer, yoga, config, logger, ser
   const { connections } = services.rooms;
   const sessions = new SocketSessions();
   const subscriptionFields = Object.keys(yoga.getEnveloped().schema.getSubscriptionType()?.getFields() ?? {});
-  const finishing = new Set<Promise<void>>();
   const tooManySubscriptions = () =>
     new AppError(
       "RATE_LIMITED",
@@ -112,23 +108,20 @@ export function attachWebSocketTransport({ httpServer, yoga, config, logger, ser
         Reflect.deleteProperty(ctx.extra, "request");
         Reflect.set(ctx, "connectionParams", undefined);
         sessions.add(session);
-        let finish!: () => void;
-        const finished = new Promise<void>((resolve) => (finish = resolve));
-        finishing.add(finished);
-        void finished.then(() => finishing.delete(finished));
-        Object.assign(ctx.extra, { session, finished, finish });
+        ctx.extra.session = session;
         return true;
       },
 
       onSubscribe: async (ctx, id, params: SubscribePayload) => {
         const session = ctx.extra.session!;
         const ws: ContextInput = {
-          requestId: randomUUID(),
+          requestId: newRequestId(),
           clientIp: session.clientIp,
           transport: "ws",
           authorization: null,
           viewer: session.viewer,
           connection: session,
+          directDelivery: undefined,
         };
         const refuse = (errors: readonly GraphQLError[]) =>
           errors.map((error) => formatError(error, { requestId: ws.requestId, logger: log }));
@@ -184,14 +177,14 @@ export function attachWebSocketTransport({ httpServer, yoga, config, logger, ser
       },
 
       // Runs after graphql-ws ended (and awaited) every subscription of the socket.
+      // Removing the session last tells close() this socket's close handling is done.
       onClose: (ctx) => {
-        const { session, finish } = ctx.extra;
-        if (!session || !finish) return;
-        sessions.remove(session);
+        const { session } = ctx.extra;
+        if (!session) return;
         const running = session.dispose();
         for (let i = 0; i < running; i += 1) void connections.subscriptionEnded();
         void connections.close(session.viewer);
-        finish();
+        sessions.remove(session);
       },
     },
     wss,
@@ -201,11 +194,11 @@ export function attachWebSocketTransport({ httpServer, yoga, config, logger, ser
   // ws emits 'error' on a socket for a client's protocol violation (e.g. a frame over maxPayload)
   // and closes it itself with the matching code (1009). graphql-ws reports each such error on the
   // console as an internal error: replace its listener (registered by useServer above).
+  const onClientProtocolError = (error: Error & { code?: string }) =>
+    log.debug({ err: error.message, code: error.code }, "websocket closed after a client protocol error");
   wss.on("connection", (socket) => {
     socket.removeAllListeners("error");
-    socket.on("error", (error: Error & { code?: string }) =>
-      log.debug({ err: error.message, code: error.code }, "websocket closed after a client protocol error"),
-    );
+    socket.on("error", onClientProtocolError);
   });
   const keepalive = keepSocketsAlive(wss, config.ws);
   const stopListening = services.auth.onAccessRevoked(({ userId, sessionId }) => sessions.revoke(userId, sessionId));
@@ -227,7 +220,7 @@ export function attachWebSocketTransport({ httpServer, yoga, config, logger, ser
         for (const socket of wss.clients) socket.terminate();
       }, config.shutdownTimeoutMs);
       await server.dispose();
-      await Promise.all([...finishing]);
+      await sessions.emptied();
       clearTimeout(cutOff);
     },
   };

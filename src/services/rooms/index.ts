@@ -60,6 +60,7 @@ export function createRoomsService({ config, logger, prisma, redis, metrics, ver
   const directory = createRoomDirectory(prisma);
   const messages = createMessageStore(prisma);
   const streams = new Set<RoomStream>();
+  const streamDeps = { bus, presence, messages, store };
 
   return {
     create: (creator: Viewer, input: CreateRoomInput) => directory.create(creator.id, input),
@@ -94,7 +95,7 @@ export function createRoomsService({ config, logger, prisma, redis, metrics, ver
     async roomEvents(viewer: Viewer, args: RoomEventsArgs): Promise<AsyncIterableIterator<RoomEvent>> {
       const room = await directory.require(args.room);
       const since = args.since ? await messages.resumePoint(room.id, room.slug, args.since) : null;
-      return openRoomStream({ bus, presence, messages, store }, { userId: viewer.id, room, since, excludeSelf: args.excludeSelf }, streams);
+      return openRoomStream(streamDeps, { userId: viewer.id, room, since, excludeSelf: args.excludeSelf }, streams);
     },
 
     /** Shutdown (after the sockets closed): ends any stream left, removes this instance's presence. */

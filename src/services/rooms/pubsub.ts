@@ -55,6 +55,7 @@ export function createMemoryRoomEventBus(logger: Logger): RoomEventBus {
 }
 
 interface Channel {
+  name: string;
   listeners: Set<RoomEventListener>;
   /** Settles when Redis has answered this channel's SUBSCRIBE. */
   subscribed: Promise<unknown>;
@@ -90,17 +91,18 @@ export function createRedisRoomEventBus(redis: Redis, keyPrefix: string, logger:
       const name = channelOf(roomId);
       let channel = channels.get(name);
       if (!channel) {
-        channel = { listeners: new Set(), subscribed: subscriber.subscribe(name) };
+        channel = { name, listeners: new Set(), subscribed: subscriber.subscribe(name) };
         channels.set(name, channel);
       }
       const current = channel;
       current.listeners.add(listener);
+      // Refers to the channel's name, not this call's copy of it: it lives as long as the subscriber.
       const unsubscribe = () => {
         current.listeners.delete(listener);
-        if (current.listeners.size > 0 || channels.get(name) !== current) return;
-        channels.delete(name);
+        if (current.listeners.size > 0 || channels.get(current.name) !== current) return;
+        channels.delete(current.name);
         // Commands on one connection run in order: a later SUBSCRIBE of this channel wins.
-        subscriber.unsubscribe(name).catch(() => undefined);
+        subscriber.unsubscribe(current.name).catch(() => undefined);
       };
       try {
         await current.subscribed;

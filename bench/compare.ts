@@ -2,9 +2,10 @@
 // on the same data, with rounds interleaved (A, B, A, B, ...) so that a change in the machine's
 // background load hits both alike. Prints medians for http-read (req/s, p50, p99, the server's
 // CPU time per request), fanout (deliveries/s, publish→last delivery p50, p99) and messages
-// (messages/s, the server's CPU time per message); writes nothing. BENCH_COMPARE_ROUNDS sets the
-// number of rounds (default 5; fanout and messages run at most 3); BENCH_ONLY=messages,fanout
-// picks scenarios. The other checkout is a temporary git worktree sharing node_modules, removed
+// (messages/s, the server's CPU time per message) and connections (heap and RSS per idle
+// subscribed socket, a fresh server of each checkout per round); writes nothing.
+// BENCH_COMPARE_ROUNDS sets the number of rounds (default 5; fanout, messages and connections run
+// at most 3); BENCH_ONLY=messages,fanout picks scenarios. The other checkout is a temporary git worktree sharing node_modules, removed
 // at the end.
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, symlinkSync } from "node:fs";
@@ -14,7 +15,10 @@ import { createBenchDatabase, dropBenchDatabase } from "./lib/db.js";
 import { SenderPool } from "./lib/ours.js";
 import { cpuMs, type RunningServer } from "./lib/proc.js";
 import { deleteRedisKeys, startOurs } from "./lib/servers.js";
+import { SCALE } from "./lib/scale.js";
 import { medianOf } from "./lib/stats.js";
+import { tokenFor } from "./lib/tokens.js";
+import { connectionsRound, ourSockets } from "./scenarios/connections.js";
 import { oursFanout } from "./scenarios/fanout.js";
 import { load } from "./scenarios/httpRead.js";
 import { measureMessages, oursMessages } from "./scenarios/messages.js";
@@ -81,6 +85,17 @@ async function main() {
       const side = oursMessages(seeded, senders);
       const messages = await interleaved(runs, async (name, server) => (await measureMessages(name, server, side)).median);
       results.push(table(`messages, medians of ${runs} interleaved runs`, ["messages/s", "server CPU ms/message"], med(messages, ["msgsPerSec", "cpuMsPerMessage"])));
+    }
+    if (wanted("connections")) {
+      const adminToken = await tokenFor(seeded.admin);
+      const sides = new Map([
+        [label.base, ourSockets(seeded, adminToken, base)],
+        [label.head, ourSockets(seeded, adminToken)],
+      ]);
+      const byCheckout = new Map<string, Record<string, number>[]>([...sides.keys()].map((name) => [name, []]));
+      for (let i = 0; i < runs; i++) for (const [name, side] of sides) byCheckout.get(name)!.push(await connectionsRound(side));
+      const title = `connections, ${SCALE.connections.toLocaleString("en-US")} sockets, medians of ${runs} interleaved rounds (a fresh server each)`;
+      results.push(table(title, ["heap KiB/socket", "RSS KiB/socket"], med(byCheckout, ["heapKiBPerSocket", "rssKiBPerSocket"])));
     }
     console.log(results.join("\n\n"));
   } finally {

@@ -13,14 +13,15 @@ import { tokenFor } from "../lib/tokens.js";
 const WARMUP_SOCKETS = 200;
 const roomOfSocket = (i: number) => connectionRoom(Math.floor(i / SOCKETS_PER_USER));
 
-interface Side {
+export interface SocketSide {
   start(): Promise<RunningServer>;
   open(server: RunningServer, count: number): Promise<OpenSocket[]>;
   /** Resolves once the server holds every subscription. */
   settled(server: RunningServer, count: number): Promise<void>;
 }
 
-async function oneRound(side: Side) {
+/** One round on a fresh server: memory per socket (heap, RSS) and the open rate. */
+export async function connectionsRound(side: SocketSide) {
   const server = await side.start();
   try {
     closeAll(await side.open(server, WARMUP_SOCKETS));
@@ -43,18 +44,18 @@ async function oneRound(side: Side) {
   }
 }
 
-async function measure(name: string, side: Side): Promise<ServerResult> {
+async function measure(name: string, side: SocketSide): Promise<ServerResult> {
   const rounds = [];
-  for (let i = 0; i < SCALE.rounds; i++) rounds.push(await oneRound(side));
+  for (let i = 0; i < SCALE.rounds; i++) rounds.push(await connectionsRound(side));
   return { server: name, rounds, median: medianOf(rounds) };
 }
 
 const ROOM_STATS = "{ roomStats { subscriptions } }";
 
-export async function connections(seeded: Seeded): Promise<ScenarioReport> {
-  const adminToken = await tokenFor(seeded.admin);
-  const ours: Side = {
-    start: () => startOurs(),
+/** Ours (the checkout at `cwd`, default this one): authenticated sockets with one roomEvents subscription each. */
+export function ourSockets(seeded: Seeded, adminToken: string, cwd?: string): SocketSide {
+  return {
+    start: () => startOurs({ cwd }),
     open: (server, count) => openOurSubscribers({ url: server.url, users: seeded.members, count, roomOf: roomOfSocket, onFrame: () => {} }),
     settled: async (server, count) => {
       for (let i = 0; i < 600; i++) {
@@ -65,7 +66,11 @@ export async function connections(seeded: Seeded): Promise<ScenarioReport> {
       throw new Error(`ours did not report ${count} subscriptions within 60 s`);
     },
   };
-  const raw: Side = {
+}
+
+export async function connections(seeded: Seeded): Promise<ScenarioReport> {
+  const ours = ourSockets(seeded, await tokenFor(seeded.admin));
+  const raw: SocketSide = {
     start: () => startPeer("wsRaw"),
     open: (server, count) =>
       openMany(count, 50, (i) => openRawSubscriber(server.url.replace(/^http/, "ws") + "/ws", roomOfSocket(i), () => {})),

@@ -25,7 +25,6 @@ interface OperationContext extends Partial<Context> {
 interface Timing {
   start: number;
   document?: DocumentNode;
-  reported: boolean;
 }
 
 export const RESPONSE_TIME_HEADER = "X-Response-Time";
@@ -52,12 +51,13 @@ export function useResponseTime(): Plugin<Context> {
 }
 
 export function useOperationTiming({ listeners }: { listeners: OperationListener[] }): Plugin<Context> {
+  /** Operations not reported yet; reporting removes the entry (a subscription's context outlives it). */
   const timings = new WeakMap<object, Timing>();
 
   function report(context: OperationContext, errorCodes: ErrorCode[], document?: DocumentNode) {
     const timing = timings.get(context);
-    if (!timing || timing.reported) return;
-    timing.reported = true;
+    if (!timing) return;
+    timings.delete(context);
     const doc = document ?? timing.document;
     const requestedName = context.params?.operationName ?? null;
     const entry = {
@@ -82,7 +82,7 @@ export function useOperationTiming({ listeners }: { listeners: OperationListener
       if (!context) return;
       const request = (context as OperationContext).request;
       const start = (request && requestStarts.get(request)) ?? performance.now();
-      timings.set(context, { start, reported: false });
+      timings.set(context, { start });
     },
     onParse({ context }) {
       return ({ result }) => {

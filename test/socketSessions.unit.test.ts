@@ -1,0 +1,51 @@
+// The transport's registry of open sockets: what the active-subscriptions gauge reads, and what
+// shutdown waits on (every socket's close handling done).
+import type { WebSocket } from "ws";
+import { describe, expect, it } from "vitest";
+import { SocketSession, SocketSessions } from "../src/transport/socketSession.js";
+
+const socket = { close: () => undefined } as unknown as WebSocket;
+const viewer = (id: string) => ({ id, role: "USER" as const, tokenExpiresAt: new Date(Date.now() + 60_000) });
+
+function session(userId: string | null) {
+  return new SocketSession(socket, userId ? viewer(userId) : null, "127.0.0.1");
+}
+
+describe("socket sessions", () => {
+  it("count running subscriptions by root field over every socket, anonymous ones included, every field listed", () => {
+    const sessions = new SocketSessions();
+    const [ana, anonymous] = [session("ana"), session(null)];
+    sessions.add(ana);
+    sessions.add(anonymous);
+    expect(sessions.subscriptionsByField(["roomEvents", "other"])).toEqual({ roomEvents: 0, other: 0 });
+    ana.startSubscription("1", "roomEvents", 5);
+    ana.startSubscription("2", "roomEvents", 5);
+    anonymous.startSubscription("1", "roomEvents", 5);
+    expect(sessions.subscriptionsByField(["roomEvents", "other"])).toEqual({ roomEvents: 3, other: 0 });
+    ana.endSubscription("1");
+    expect(ana.forgetEnded((id) => id !== "2")).toBe(1);
+    expect(sessions.subscriptionsByField(["roomEvents"])).toEqual({ roomEvents: 1 });
+    sessions.remove(anonymous);
+    expect(sessions.subscriptionsByField(["roomEvents"])).toEqual({ roomEvents: 0 });
+    ana.dispose();
+    anonymous.dispose();
+  });
+
+  it("resolve emptied() once the last session is removed", async () => {
+    const sessions = new SocketSessions();
+    await sessions.emptied();
+    const [ana, beto] = [session("ana"), session("beto")];
+    sessions.add(ana);
+    sessions.add(beto);
+    let emptied = false;
+    const waiting = sessions.emptied().then(() => (emptied = true));
+    sessions.remove(ana);
+    await Promise.resolve();
+    expect(emptied).toBe(false);
+    sessions.remove(beto);
+    await waiting;
+    expect(emptied).toBe(true);
+    ana.dispose();
+    beto.dispose();
+  });
+});

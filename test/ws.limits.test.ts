@@ -105,6 +105,18 @@ describe("keepalive", () => {
   });
 });
 
+describe("protocol", () => {
+  it("closes a socket without the graphql-transport-ws subprotocol with 4406, and one sending a malformed frame with 4400", async () => {
+    const other = new WebSocket(wsUrl(server));
+    expect(await new Promise<number>((resolve) => other.once("close", (code) => resolve(code)))).toBe(4406);
+
+    const raw = rawSocket();
+    await raw.opened;
+    raw.socket.send("{ not json");
+    expect(await raw.closed).toBe(4400);
+  });
+});
+
 describe("limits", () => {
   it("closes a socket sending a frame over WS_MAX_PAYLOAD_BYTES with 1009; others are unaffected", async () => {
     const user = await createUser(server);

@@ -1,12 +1,12 @@
-// graphql-ws adapter: the WebSocket transport on the HTTP server's port and path. Every
-// operation goes through yoga's envelop pipeline (getEnveloped), so plugins run as on HTTP.
+// The WebSocket transport: graphql-ws (on `ws`, see graphqlWsOnWs.ts) on the HTTP server's port
+// and path. Every operation goes through yoga's envelop pipeline (getEnveloped), so plugins run as
+// on HTTP.
 // What a socket may do is decided elsewhere (auth service, rooms service, @auth); this file maps
 // it onto the protocol: connection_init auth, close codes, caps, keepalive, shutdown.
 import type { Server as HttpServer } from "node:http";
 import { getOperationAST, GraphQLError, Kind, type DocumentNode, type ExecutionArgs } from "graphql";
 import type { SubscribePayload } from "graphql-ws";
-import { useServer } from "graphql-ws/use/ws";
-import { WebSocketServer } from "ws";
+import { WebSocketServer, type WebSocket } from "ws";
 import type { Config } from "../config/index.js";
 import { AppError } from "../errors.js";
 import type { ContextInput } from "../graphql/contextFactory.js";
@@ -18,6 +18,7 @@ import type { Logger } from "../logger.js";
 import { clientIpOf } from "../server/clientIp.js";
 import type { Services } from "../services/index.js";
 import { directDelivery } from "./directDelivery.js";
+import { serveGraphqlWs } from "./graphqlWsOnWs.js";
 import { keepSocketsAlive } from "./keepalive.js";
 import { CLOSE_TOO_MANY_SOCKETS, CLOSE_TRY_AGAIN, SocketSession, SocketSessions } from "./socketSession.js";
 
@@ -32,7 +33,10 @@ export interface WebSocketTransportOptions {
 }
 
 interface SocketExtra {
-  session: SocketSession;
+  socket: WebSocket;
+  clientIp: string;
+  /** Set once connection_init was accepted. */
+  session?: SocketSession;
 }
 
 function authorizationFrom(params: Record<string, unknown> | undefined): string | null {
@@ -71,8 +75,11 @@ export function attachWebSocketTransport({ httpServer, yoga, config, logger, ser
       `This connection already runs ${config.ws.maxSubscriptionsPerSocket} subscriptions (the maximum); complete one first`,
     );
 
-  const server = useServer<Record<string, unknown> | undefined, Partial<SocketExtra>>(
-    {
+  const server = serveGraphqlWs<Record<string, unknown> | undefined, SocketExtra>({
+    wss,
+    logger: log,
+    extra: (socket, request) => ({ socket, clientIp: clientIpOf(request, config.trustProxy) }),
+    options: {
       connectionInitWaitTimeout: config.ws.connectionInitTimeoutMs,
       execute: (args) => envelopedOf(args).execute(args as ExecutionArgs),
       subscribe: (args) => envelopedOf(args).subscribe(args as ExecutionArgs),
@@ -102,10 +109,9 @@ export function attachWebSocketTransport({ httpServer, yoga, config, logger, ser
           void connections.close(viewer);
           return false;
         }
-        const session = new SocketSession(socket, viewer, clientIpOf(ctx.extra.request, config.trustProxy));
-        // The upgrade request (headers and all) would otherwise live as long as the socket, and so
-        // would the connection params with the access token, verified now and not needed again.
-        Reflect.deleteProperty(ctx.extra, "request");
+        const session = new SocketSession(socket, viewer, ctx.extra.clientIp);
+        // The connection params (the access token) would otherwise live as long as the socket:
+        // verified now, not needed again.
         Reflect.set(ctx, "connectionParams", undefined);
         sessions.add(session);
         ctx.extra.session = session;
@@ -187,18 +193,6 @@ export function attachWebSocketTransport({ httpServer, yoga, config, logger, ser
         sessions.remove(session);
       },
     },
-    wss,
-    0, // graphql-ws keepalive off: keepalive.ts implements the configured one
-  );
-
-  // ws emits 'error' on a socket for a client's protocol violation (e.g. a frame over maxPayload)
-  // and closes it itself with the matching code (1009). graphql-ws reports each such error on the
-  // console as an internal error: replace its listener (registered by useServer above).
-  const onClientProtocolError = (error: Error & { code?: string }) =>
-    log.debug({ err: error.message, code: error.code }, "websocket closed after a client protocol error");
-  wss.on("connection", (socket) => {
-    socket.removeAllListeners("error");
-    socket.on("error", onClientProtocolError);
   });
   const keepalive = keepSocketsAlive(wss, config.ws);
   const stopListening = services.auth.onAccessRevoked(({ userId, sessionId }) => sessions.revoke(userId, sessionId));

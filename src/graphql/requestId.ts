@@ -4,6 +4,7 @@ import { randomUUID } from "node:crypto";
 import type { Plugin } from "graphql-yoga";
 
 const ids = new WeakMap<Request, string>();
+const SAFE_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
 /**
  * A fresh id. randomUUID builds its text from sixteen pieces that V8 keeps as a tree of string
@@ -11,7 +12,6 @@ const ids = new WeakMap<Request, string>();
  * which matters for the id of a subscription, held as long as it runs.
  */
 export const newRequestId = (): string => randomUUID().toLowerCase();
-const SAFE_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
 export function requestIdOf(request: Request): string {
   let id = ids.get(request);

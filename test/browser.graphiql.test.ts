@@ -94,11 +94,12 @@ describe.skipIf(!CHROMIUM)("GraphiQL in headless Chromium", () => {
     await page.locator(".graphiql-editor-tool .graphiql-editor").last().click();
     await page.keyboard.type(`{"Authorization": "Bearer ${listener.accessToken}"}`);
     // GraphiQL saves the headers to its storage shortly after typing; the socket reads them there.
-    for (let i = 0; i < 40; i++) {
-      const stored = await page.evaluate(() => JSON.stringify(localStorage));
-      if (stored.includes(listener.accessToken)) break;
-      await sleep(250);
+    let saved = false;
+    for (let i = 0; i < 120 && !saved; i++) {
+      saved = (await page.evaluate(() => JSON.stringify(localStorage))).includes(listener.accessToken);
+      if (!saved) await sleep(250);
     }
+    expect(saved, "GraphiQL saved the Headers tab").toBe(true);
     await page.getByRole("button", { name: /Execute query/ }).click();
 
     // Subscribing is joining: wait until the room counts the listener, then post as someone else.
@@ -108,7 +109,10 @@ describe.skipIf(!CHROMIUM)("GraphiQL in headless Chromium", () => {
       joined = room.data?.room?.memberCount >= 1;
       if (!joined) await sleep(250);
     }
-    expect(joined).toBe(true);
+    if (!joined) {
+      await page.screenshot({ path: `${ARTIFACTS}graphiql-subscription-not-joined.png` });
+      throw new Error(`the listener never joined the room; GraphiQL shows:\n${await responseText(page)}`);
+    }
     const sent = await server.gql(
       "mutation ($input: SendMessageInput!) { sendMessage(input: $input) { messageId } }",
       { input: { room: "general", text: "¿Bailamos la próxima tanda?" } },

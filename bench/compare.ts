@@ -5,8 +5,8 @@
 // (messages/s, the server's CPU time per message) and connections (heap and RSS per idle
 // subscribed socket, a fresh server of each checkout per round); writes nothing.
 // BENCH_COMPARE_ROUNDS sets the number of rounds (default 5; fanout, messages and connections run
-// at most 3); BENCH_ONLY=messages,fanout picks scenarios. The other checkout is a temporary git worktree sharing node_modules, removed
-// at the end.
+// at most 3); BENCH_ONLY=messages,fanout picks scenarios. The other checkout is a temporary git
+// worktree sharing node_modules, removed at the end.
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";

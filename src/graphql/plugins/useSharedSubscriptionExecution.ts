@@ -30,7 +30,6 @@ import {
   type GraphQLSchema,
 } from "graphql";
 import type { Plugin } from "graphql-yoga";
-import { BoundedMap } from "../../boundedMap.js";
 import { isPushable, PUSH } from "../../pushable.js";
 import type { Context } from "../context.js";
 import { DeliveryGroups, type Recipient } from "./deliveryGroups.js";
@@ -64,8 +63,6 @@ export function useSharedSubscriptionExecution(options: SharedSubscriptionExecut
   const documentIds = new WeakMap<DocumentNode, string>();
   const perViewer = new WeakMap<DocumentNode, boolean>();
   let nextDocumentId = 0;
-  /** Each key's text once, so the subscriptions that share a key (a room's) share its string too. */
-  const keys = new BoundedMap<string, string>(10_000);
 
   function operationKey(args: ExecutionArgs): string {
     const { document, schema } = args;
@@ -76,11 +73,7 @@ export function useSharedSubscriptionExecution(options: SharedSubscriptionExecut
     const viewer = (args.contextValue as Context).viewer;
     // The role is always part of the key: directives may answer differently per role.
     const who = byViewer ? `${viewer?.id ?? "-"}:${viewer?.role ?? "-"}` : (viewer?.role ?? "-");
-    const key = `${who}\n${args.operationName ?? ""}\n${JSON.stringify(args.variableValues ?? {})}\n${id}`;
-    const known = keys.get(key);
-    if (known !== undefined) return known;
-    keys.set(key, key);
-    return key;
+    return `${who}\n${args.operationName ?? ""}\n${JSON.stringify(args.variableValues ?? {})}\n${id}`;
   }
 
   const executeFor = (args: ExecutionArgs, event: unknown) => execute({ ...args, rootValue: event });

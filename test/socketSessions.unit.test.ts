@@ -18,17 +18,35 @@ describe("socket sessions", () => {
     sessions.add(ana);
     sessions.add(anonymous);
     expect(sessions.subscriptionsByField(["roomEvents", "other"])).toEqual({ roomEvents: 0, other: 0 });
-    ana.startSubscription("1", "roomEvents", 5);
-    ana.startSubscription("2", "roomEvents", 5);
-    anonymous.startSubscription("1", "roomEvents", 5);
+    const [first, second, third] = [{}, {}, {}];
+    ana.startSubscription("1", "roomEvents", first, 5);
+    ana.startSubscription("2", "roomEvents", second, 5);
+    anonymous.startSubscription("1", "roomEvents", third, 5);
     expect(sessions.subscriptionsByField(["roomEvents", "other"])).toEqual({ roomEvents: 3, other: 0 });
-    ana.endSubscription("1");
+    expect(ana.endSubscription("1", third)).toBe(false); // another subscription's end
+    expect(ana.endSubscription("1", first)).toBe(true);
     expect(ana.forgetEnded((id) => id !== "2")).toBe(1);
     expect(sessions.subscriptionsByField(["roomEvents"])).toEqual({ roomEvents: 1 });
     sessions.remove(anonymous);
     expect(sessions.subscriptionsByField(["roomEvents"])).toEqual({ roomEvents: 0 });
     ana.dispose();
     anonymous.dispose();
+  });
+
+  it("keep a reused id counted when the earlier subscription under that id ends later", () => {
+    const sessions = new SocketSessions();
+    const ana = session("ana");
+    sessions.add(ana);
+    const [earlier, later] = [{}, {}];
+    ana.startSubscription("1", "roomEvents", earlier, 5);
+    // The client completed "1" and subscribed again as "1" while the first one still tears down.
+    expect(ana.forgetEnded((id) => id !== "1")).toBe(1);
+    ana.startSubscription("1", "roomEvents", later, 5);
+    expect(ana.endSubscription("1", earlier)).toBe(false);
+    expect(sessions.subscriptionsByField(["roomEvents"])).toEqual({ roomEvents: 1 });
+    expect(ana.endSubscription("1", later)).toBe(true);
+    expect(sessions.subscriptionsByField(["roomEvents"])).toEqual({ roomEvents: 0 });
+    ana.dispose();
   });
 
   it("resolve emptied() once the last session is removed", async () => {

@@ -18,8 +18,12 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
 export class SocketSession implements AuthenticatedConnection {
   private current: Viewer | null;
   private expiry: NodeJS.Timeout | null = null;
-  /** The running subscriptions: root field by subscription id. */
-  private readonly subscriptions = new Map<string, string>();
+  /**
+   * The running subscriptions by id, with their root field and the client's subscribe payload:
+   * a client may reuse an id once it completed it, while the old one's teardown still runs, and
+   * the payload tells the two apart when graphql-ws reports each one's end.
+   */
+  private readonly subscriptions = new Map<string, { rootField: string; payload: object }>();
 
   constructor(
     readonly socket: WebSocket,
@@ -40,15 +44,15 @@ export class SocketSession implements AuthenticatedConnection {
   }
 
   /** False when the socket already runs `max` subscriptions. */
-  startSubscription(id: string, rootField: string, max: number): boolean {
+  startSubscription(id: string, rootField: string, payload: object, max: number): boolean {
     if (this.subscriptions.size >= max) return false;
-    this.subscriptions.set(id, rootField);
+    this.subscriptions.set(id, { rootField, payload });
     return true;
   }
 
   /** Adds this socket's running subscriptions to `counts`, by root field. */
   countSubscriptions(counts: Record<string, number>): void {
-    for (const field of this.subscriptions.values()) counts[field] = (counts[field] ?? 0) + 1;
+    for (const { rootField } of this.subscriptions.values()) counts[rootField] = (counts[rootField] ?? 0) + 1;
   }
 
   /**
@@ -65,8 +69,9 @@ export class SocketSession implements AuthenticatedConnection {
     return ended;
   }
 
-  /** True when `id` was a running subscription of this socket. */
-  endSubscription(id: string): boolean {
+  /** True when the subscription `id` started with `payload` was still counted (then it no longer is). */
+  endSubscription(id: string, payload: object): boolean {
+    if (this.subscriptions.get(id)?.payload !== payload) return false;
     return this.subscriptions.delete(id);
   }
 

@@ -144,10 +144,11 @@ export function attachWebSocketTransport({ httpServer, yoga, config, logger, ser
         if (errors.length > 0) return refuse(errors);
         const subscriptionField = subscriptionFieldOf(document, params.operationName);
         if (subscriptionField !== null) {
-          // graphql-ws drops an id from ctx.subscriptions as soon as the client completes it.
-          const ended = session.forgetEnded((running) => running in ctx.subscriptions);
+          // graphql-ws drops an id from ctx.subscriptions as soon as the client completes it, and
+          // then accepts the same id again (already in ctx.subscriptions now): the old one ended.
+          const ended = session.forgetEnded((running) => running !== id && running in ctx.subscriptions);
           for (let i = 0; i < ended; i += 1) void connections.subscriptionEnded();
-          if (!session.startSubscription(id, subscriptionField, config.ws.maxSubscriptionsPerSocket)) return refuse([tooManySubscriptions()]);
+          if (!session.startSubscription(id, subscriptionField, params, config.ws.maxSubscriptionsPerSocket)) return refuse([tooManySubscriptions()]);
           void connections.subscriptionStarted();
           ws.directDelivery = directDelivery(ctx.extra.socket, ctx, id);
         }
@@ -178,8 +179,8 @@ export function attachWebSocketTransport({ httpServer, yoga, config, logger, ser
       onError: (_ctx, _id, _payload, errors) =>
         errors.map((error) => (isFormatted(error) ? error : formatError(error, { logger: log })).toJSON()),
 
-      onComplete: (ctx, id) => {
-        if (ctx.extra.session?.endSubscription(id)) void connections.subscriptionEnded();
+      onComplete: (ctx, id, payload) => {
+        if (ctx.extra.session?.endSubscription(id, payload)) void connections.subscriptionEnded();
       },
 
       // Runs after graphql-ws ended (and awaited) every subscription of the socket.

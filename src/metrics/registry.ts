@@ -45,7 +45,7 @@ export function createMetrics({ logger }: { logger: Logger }) {
     }),
     activeSubscriptions: gaugeFromSource(registry, {
       name: "mundo_graphql_active_subscriptions",
-      help: "Subscriptions currently streaming on this instance, by root field (served over WebSocket only)",
+      help: "Subscriptions running on this instance's sockets (from subscribe to complete, set-up included), by root field",
       labelName: "field",
       onError,
     }),

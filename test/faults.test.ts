@@ -59,10 +59,17 @@ describe.skipIf(!postgresBinaries)("PostgreSQL stops while the server runs", () 
 
   it("answers SERVICE_UNAVAILABLE with nothing about the database, reports 503, stays up and recovers", async () => {
     expect((await server.gql(ROOMS)).data.rooms.length).toBeGreaterThan(0);
+    // Its token's session is first checked with the database down (a statement sent through pg directly).
+    const user = await createUser(server);
     await pg.stop();
 
-    for (const query of [ROOMS, "{ events(first: 5) { totalCount edges { node { id } } } }"]) {
-      const response = await server.post({ query });
+    const requests: [string, Record<string, string>][] = [
+      [ROOMS, {}],
+      ["{ events(first: 5) { totalCount edges { node { id attendeeCount } } } }", {}],
+      ["{ me { id } }", { authorization: `Bearer ${user.accessToken}` }],
+    ];
+    for (const [query, headers] of requests) {
+      const response = await server.post({ query }, headers);
       const text = await response.text();
       const body = JSON.parse(text);
       expect(body.errors).toHaveLength(1);

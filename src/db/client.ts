@@ -4,17 +4,21 @@ import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import { PrismaPg } from "@prisma/adapter-pg";
+import pg from "pg";
 import { PrismaPGlite } from "pglite-prisma-adapter";
 import { PrismaClient } from "../generated/prisma/client.js";
+import { pgliteSql, postgresSql, type DirectSql } from "./directSql.js";
 import { migrateDatabase, toLogger, type LogSink } from "./migrate.js";
 
-export type { PrismaClient };
+export type { PrismaClient, DirectSql };
 export type DatabaseKind = "pglite" | "postgres";
 
 export interface Database {
   prisma: PrismaClient;
+  /** Raw SQL on the hot paths, on the same connections as `prisma` but without its client's per-statement cost (see directSql.ts). */
+  sql: DirectSql;
   kind: DatabaseKind;
-  /** Calls `listener` with each SQL statement Prisma sends until the returned function is called (tests count statements with it). */
+  /** Calls `listener` with each SQL statement sent (by Prisma or `sql`) until the returned function is called (tests count statements with it). */
   onStatement(listener: (sql: string) => void): () => void;
   /** Throws when the database does not answer (readiness probe). */
   ping(): Promise<void>;
@@ -40,11 +44,10 @@ export async function openDatabase(opts: OpenDatabaseOptions): Promise<Database>
 async function openPostgres(connectionString: string, opts: OpenDatabaseOptions): Promise<Database> {
   const log = toLogger(opts.log);
   await migrateDatabase({ kind: "postgres", connectionString }, { log: opts.log });
-  const adapter = new PrismaPg(
-    { connectionString, max: opts.poolMax },
-    { onPoolError: (error) => log.warn(`postgres pool error: ${error.message}`) },
-  );
-  return wrap(new PrismaClient({ adapter, log: STATEMENT_EVENTS }), "postgres", async () => undefined);
+  // One pool for Prisma and for the direct statements; ended after Prisma lets go of it.
+  const pool = new pg.Pool({ connectionString, max: opts.poolMax });
+  const adapter = new PrismaPg(pool, { onPoolError: (error) => log.warn(`postgres pool error: ${error.message}`) });
+  return wrap(new PrismaClient({ adapter, log: STATEMENT_EVENTS }), "postgres", (emit) => postgresSql(pool, emit), () => pool.end());
 }
 
 async function openPglite(opts: OpenDatabaseOptions): Promise<Database> {
@@ -57,19 +60,23 @@ async function openPglite(opts: OpenDatabaseOptions): Promise<Database> {
     await pglite.close();
     throw error;
   }
-  return wrap(new PrismaClient({ adapter: new PrismaPGlite(pglite), log: STATEMENT_EVENTS }), "pglite", () => pglite.close());
+  const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite), log: STATEMENT_EVENTS });
+  return wrap(prisma, "pglite", (emit) => pgliteSql(pglite, emit), () => pglite.close());
 }
 
 function wrap(
   prisma: PrismaClient<"query">,
   kind: DatabaseKind,
+  directSql: (emit: (sql: string) => void) => DirectSql,
   closeDriver: () => Promise<void>,
 ): Database {
   let closed: Promise<void> | undefined;
   const statementListeners = new Set<(sql: string) => void>();
-  prisma.$on("query", (event) => statementListeners.forEach((listener) => listener(event.query)));
+  const emit = (sql: string) => statementListeners.forEach((listener) => listener(sql));
+  prisma.$on("query", (event) => emit(event.query));
   return {
     prisma,
+    sql: directSql(emit),
     kind,
     onStatement(listener) {
       const own = (sql: string) => listener(sql); // a distinct entry even if added twice

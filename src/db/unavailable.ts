@@ -1,6 +1,7 @@
-// Recognises "the database is not there right now" among the errors Prisma and its PostgreSQL
-// driver adapter raise: unreachable, connection dropped, shutting down or starting up, pool
-// exhausted. Those are transient and answer SERVICE_UNAVAILABLE (retry later), not a bug.
+// Recognises "the database is not there right now" among the errors Prisma, its PostgreSQL
+// driver adapter and pg itself (statements sent directly, see directSql.ts) raise: unreachable,
+// connection dropped, shutting down or starting up, pool exhausted. Those are transient and
+// answer SERVICE_UNAVAILABLE (retry later), not a bug.
 
 /** Prisma: can't reach server, timed out, server closed the connection, pool timeout. */
 const PRISMA_CODES = new Set(["P1001", "P1002", "P1008", "P1017", "P2024"]);
@@ -9,11 +10,15 @@ const ADAPTER_KINDS = new Set(["DatabaseNotReachable", "ConnectionClosed", "Sock
 /** PostgreSQL SQLSTATEs: connection exceptions (class 08), admin/crash shutdown, cannot connect now. */
 const isPostgresUnavailable = (code: unknown) =>
   typeof code === "string" && (code.startsWith("08") || code === "57P01" || code === "57P02" || code === "57P03");
+/** Node socket errors pg passes on when it cannot connect or loses the connection (the adapter maps the same ones). */
+const SOCKET_CODES = new Set(["ENOTFOUND", "ECONNREFUSED", "ECONNRESET", "ETIMEDOUT"]);
 
 interface ErrorLike {
   name?: unknown;
   code?: unknown;
   kind?: unknown;
+  syscall?: unknown;
+  severity?: unknown;
   cause?: unknown;
   meta?: { driverAdapterError?: unknown };
 }
@@ -24,6 +29,8 @@ export function isDatabaseUnavailable(error: unknown, depth = 0): boolean {
   if (typeof e.name === "string" && e.name.startsWith("PrismaClient") && PRISMA_CODES.has(e.code as string)) return true;
   if (typeof e.kind === "string" && ADAPTER_KINDS.has(e.kind)) return true;
   if (e.kind === "postgres" && isPostgresUnavailable(e.code)) return true;
+  if (typeof e.syscall === "string" && SOCKET_CODES.has(e.code as string)) return true;
+  if (typeof e.severity === "string" && isPostgresUnavailable(e.code)) return true; // pg's DatabaseError
   if (e.name === "PrismaClientInitializationError") return true;
   return isDatabaseUnavailable(e.meta?.driverAdapterError, depth + 1) || isDatabaseUnavailable(e.cause, depth + 1);
 }

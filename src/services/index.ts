@@ -22,15 +22,15 @@ export interface ServiceDeps {
 
 export function createServices(deps: ServiceDeps) {
   const { db } = deps;
-  const auth = createAuthService({ config: deps.config, logger: deps.logger, prisma: db.prisma, redis: deps.redis });
+  const auth = createAuthService({ config: deps.config, logger: deps.logger, prisma: db.prisma, sql: db.sql, redis: deps.redis });
   return {
     ...deps,
     prisma: db.prisma,
-    audit: createAuditService({ prisma: db.prisma, logger: deps.logger.child({ component: "audit" }) }),
+    audit: createAuditService({ prisma: db.prisma, sql: db.sql, logger: deps.logger.child({ component: "audit" }) }),
     rateLimit: createRateLimitService(deps),
     auth,
-    events: createEventService({ prisma: db.prisma }),
-    rooms: createRoomsService({ ...deps, prisma: db.prisma, verifyAccessToken: auth.verifyAccessToken }),
+    events: createEventService({ prisma: db.prisma, sql: db.sql }),
+    rooms: createRoomsService({ ...deps, prisma: db.prisma, sql: db.sql, verifyAccessToken: auth.verifyAccessToken }),
   };
 }
 

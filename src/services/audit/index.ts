@@ -3,6 +3,7 @@
 // mutation's response never waits for its audit row; a failed write is logged with the
 // operations it concerned.
 // No arguments are stored, so nothing a client sent (passwords, tokens) can end up here.
+import type { DirectSql } from "../../db/client.js";
 import type { AuditLog, Prisma, PrismaClient } from "../../generated/prisma/client.js";
 import type { Logger } from "../../logger.js";
 import { decodeAuditCursor, encodeAuditCursor } from "./cursor.js";
@@ -48,8 +49,8 @@ function whereOf(filter: AuditFilter = {}): Prisma.AuditLogWhereInput {
   };
 }
 
-export function createAuditService({ prisma, logger }: { prisma: PrismaClient; logger: Logger }) {
-  const writer = createAuditWriter({ prisma, logger });
+export function createAuditService({ prisma, sql, logger }: { prisma: PrismaClient; sql: DirectSql; logger: Logger }) {
+  const writer = createAuditWriter({ sql, logger });
 
   return {
     /** Stores entries without making the caller wait; see flush(). */

@@ -3,14 +3,15 @@
 // each. No response waits on these writes (flush() is for reading the trail, shutdown and tests);
 // a batch that fails is retried entry by entry, so an entry the database refuses costs only itself.
 import { v7 as uuidv7 } from "uuid";
-import type { PrismaClient } from "../../generated/prisma/client.js";
+import type { DirectSql } from "../../db/client.js";
+import { Prisma } from "../../generated/prisma/client.js";
 import type { Logger } from "../../logger.js";
 import type { AuditEntry } from "./index.js";
 
 const BATCH_WINDOW_MS = 20;
 const MAX_BATCH = 500;
 
-export function createAuditWriter({ prisma, logger }: { prisma: PrismaClient; logger: Logger }) {
+export function createAuditWriter({ sql, logger }: { sql: DirectSql; logger: Logger }) {
   let pending: AuditEntry[] = [];
   let timer: NodeJS.Timeout | null = null;
   const writes = new Set<Promise<void>>();
@@ -21,12 +22,12 @@ export function createAuditWriter({ prisma, logger }: { prisma: PrismaClient; lo
     const column = <T>(pick: (entry: AuditEntry) => T) => entries.map(pick);
     // PostgreSQL text cannot hold NUL, and an id argument is whatever the client sent.
     const text = (pick: (entry: AuditEntry) => string | null) => entries.map((e) => pick(e)?.replaceAll("\0", "\uFFFD") ?? null);
-    return prisma.$executeRaw`
+    return sql(Prisma.sql`
       INSERT INTO "AuditLog" ("id", "createdAt", "userId", "operation", "targetId", "outcome", "requestId", "clientIp")
       SELECT * FROM unnest(
         ${column(() => uuidv7())}::uuid[], ${column((e) => e.createdAt.toISOString())}::timestamptz[],
         ${column((e) => e.userId)}::uuid[], ${text((e) => e.operation)}::text[], ${text((e) => e.targetId)}::text[],
-        ${text((e) => e.outcome)}::text[], ${text((e) => e.requestId)}::text[], ${text((e) => e.clientIp)}::text[])`;
+        ${text((e) => e.outcome)}::text[], ${text((e) => e.requestId)}::text[], ${text((e) => e.clientIp)}::text[])`);
   };
 
   async function write(batch: AuditEntry[]): Promise<void> {

@@ -2,6 +2,7 @@
 // access-token verification, and the admin operations that change who may do what.
 import type { Redis } from "ioredis";
 import type { Config } from "../../config/index.js";
+import type { DirectSql } from "../../db/client.js";
 import { AppError, forbidden, notFound, unauthenticated, conflict } from "../../errors.js";
 import type { Prisma, PrismaClient, User } from "../../generated/prisma/client.js";
 import type { Role } from "../../generated/prisma/enums.js";
@@ -19,6 +20,7 @@ export interface AuthServiceDeps {
   config: Config;
   logger: Logger;
   prisma: PrismaClient;
+  sql: DirectSql;
   redis: Redis | null;
 }
 
@@ -40,13 +42,13 @@ function isUniqueViolation(error: unknown): boolean {
   return (error as { code?: string } | null)?.code === "P2002";
 }
 
-export function createAuthService({ config, logger, prisma, redis }: AuthServiceDeps) {
+export function createAuthService({ config, logger, prisma, sql, redis }: AuthServiceDeps) {
   const settings = config.auth;
   const log = logger.child({ component: "auth" });
   const accessTokens = createAccessTokens(settings);
   const hashRefreshToken = refreshTokenHasher(settings.refreshSecret);
   const bus = createRevocationBus({ redis, logger });
-  const sessionStatus = createSessionStatusCache(prisma);
+  const sessionStatus = createSessionStatusCache(sql);
   // Registered first, so listeners that re-check a token already see the revocation.
   bus.on((event) => sessionStatus.invalidate(event));
 

@@ -1,7 +1,8 @@
 // Whether an access token's session and user still stand, cached for a moment so a busy client
 // does not cost a database query per request. Revocations drop entries at once on this instance;
 // on others the entry is at most STATUS_TTL_MS old, which bounds how long a revoked token works.
-import type { PrismaClient } from "../../generated/prisma/client.js";
+import type { DirectSql } from "../../db/client.js";
+import { Prisma } from "../../generated/prisma/client.js";
 import type { Role } from "../../generated/prisma/enums.js";
 import type { AccessRevokedEvent } from "./revocationBus.js";
 
@@ -20,7 +21,7 @@ interface Entry {
   status: Promise<SessionStatus | null>;
 }
 
-export function createSessionStatusCache(prisma: PrismaClient, ttlMs = STATUS_TTL_MS) {
+export function createSessionStatusCache(sql: DirectSql, ttlMs = STATUS_TTL_MS) {
   const entries = new Map<string, Entry>();
   let lastSweep = Date.now();
 
@@ -32,10 +33,10 @@ export function createSessionStatusCache(prisma: PrismaClient, ttlMs = STATUS_TT
 
   // One statement (Prisma would read the session and its user in two).
   async function load(sessionId: string): Promise<SessionStatus | null> {
-    const [row] = await prisma.$queryRaw<{ userId: string; revokedAt: Date | null; isActive: boolean; role: Role }[]>`
+    const [row] = await sql<{ userId: string; revokedAt: Date | null; isActive: boolean; role: Role }>(Prisma.sql`
       SELECT s."userId", s."revokedAt", u."isActive", u."role"::text AS "role"
       FROM "Session" s JOIN "User" u ON u."id" = s."userId"
-      WHERE s."id" = ${sessionId}::uuid`;
+      WHERE s."id" = ${sessionId}::uuid`);
     if (!row) return null;
     return { userId: row.userId, revoked: row.revokedAt !== null, userActive: row.isActive, role: row.role };
   }

@@ -1,7 +1,8 @@
 // Events: listing (cursor connection and page numbers), organizer CRUD and attendance.
 // Callers pass database ids; decoding global ids is the GraphQL layer's job.
+import type { DirectSql } from "../../db/client.js";
 import { forbidden, notFound } from "../../errors.js";
-import type { Event, Prisma, PrismaClient, User } from "../../generated/prisma/client.js";
+import { Prisma, type Event, type PrismaClient, type User } from "../../generated/prisma/client.js";
 import type { Role } from "../../generated/prisma/enums.js";
 import { parseInput } from "../../validation.js";
 import { dateKey } from "../pagination/cursor.js";
@@ -60,7 +61,7 @@ function both(a: Prisma.EventWhereInput, b: Prisma.EventWhereInput): Prisma.Even
 
 const isForeignKeyViolation = (error: unknown) => (error as { code?: string } | null)?.code === "P2003";
 
-export function createEventService({ prisma }: { prisma: PrismaClient }) {
+export function createEventService({ prisma, sql }: { prisma: PrismaClient; sql: DirectSql }) {
   async function find(id: string): Promise<Event> {
     const event = await prisma.event.findUnique({ where: { id } });
     if (!event) throw notFound("Event");
@@ -153,12 +154,13 @@ export function createEventService({ prisma }: { prisma: PrismaClient }) {
 
   /**
    * Attendee counts in `eventIds` order, in one grouped query. Raw SQL: on a page of events this
-   * runs per request, and Prisma's groupBy costs more in the client than the statement does.
+   * runs per request, and Prisma's groupBy costs more in the client than the statement does
+   * (so does its $queryRaw: the statement goes to the driver directly).
    */
   async function attendeeCounts(eventIds: readonly string[]): Promise<number[]> {
-    const groups = await prisma.$queryRaw<{ eventId: string; count: number }[]>`
+    const groups = await sql<{ eventId: string; count: number }>(Prisma.sql`
       SELECT "eventId", count(*)::int AS "count" FROM "Attendance"
-      WHERE "eventId" = ANY(${[...eventIds]}::uuid[]) GROUP BY "eventId"`;
+      WHERE "eventId" = ANY(${[...eventIds]}::uuid[]) GROUP BY "eventId"`);
     const counts = new Map(groups.map((group) => [group.eventId, group.count]));
     return eventIds.map((id) => counts.get(id) ?? 0);
   }

@@ -3,6 +3,7 @@
 // every instance through Redis with it.
 import type { Redis } from "ioredis";
 import type { Config } from "../../config/index.js";
+import type { DirectSql } from "../../db/client.js";
 import type { PrismaClient } from "../../generated/prisma/client.js";
 import type { Viewer } from "../../graphql/context.js";
 import type { Logger } from "../../logger.js";
@@ -29,6 +30,7 @@ export interface RoomsServiceDeps {
   config: Config;
   logger: Logger;
   prisma: PrismaClient;
+  sql: DirectSql;
   redis: Redis | null;
   metrics: Metrics;
   verifyAccessToken(token: string): Promise<Viewer>;
@@ -41,7 +43,7 @@ export interface RoomEventsArgs {
   excludeSelf: boolean;
 }
 
-export function createRoomsService({ config, logger, prisma, redis, metrics, verifyAccessToken }: RoomsServiceDeps) {
+export function createRoomsService({ config, logger, prisma, sql, redis, metrics, verifyAccessToken }: RoomsServiceDeps) {
   const log = logger.child({ component: "rooms" });
   const prefix = config.rooms.redisKeyPrefix;
   const bus = redis ? createRedisRoomEventBus(redis, prefix, log) : createMemoryRoomEventBus(log);
@@ -58,7 +60,7 @@ export function createRoomsService({ config, logger, prisma, redis, metrics, ver
   const presence = createPresence({ store, bus, logger: log });
   onPresenceChanges = (changes) => void presence.announce(changes);
   const directory = createRoomDirectory(prisma);
-  const messages = createMessageStore(prisma);
+  const messages = createMessageStore(prisma, sql);
   const streams = new Set<RoomStream>();
   const streamDeps = { bus, presence, messages, store };
 

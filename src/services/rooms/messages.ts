@@ -1,6 +1,7 @@
 // Messages: stored with a sequence number that orders them; history pages and resume walk by it.
 import { v7 as uuidv7 } from "uuid";
 import { z } from "zod";
+import type { DirectSql } from "../../db/client.js";
 import { badUserInput } from "../../errors.js";
 import { Prisma, type Message, type PrismaClient } from "../../generated/prisma/client.js";
 import { parseInput } from "../../validation.js";
@@ -75,7 +76,7 @@ function postedMessageOf(row: Record<string, unknown>): PostedMessage {
   return { ...(message as Message), author: author as Author };
 }
 
-export function createMessageStore(prisma: PrismaClient) {
+export function createMessageStore(prisma: PrismaClient, sql: DirectSql) {
   const byClientId = (authorId: string, clientMessageId: string) =>
     prisma.message.findUnique({ where: { authorId_clientMessageId: { authorId, clientMessageId } } });
 
@@ -95,14 +96,14 @@ export function createMessageStore(prisma: PrismaClient) {
     ): Promise<{ message: PostedMessage; created: true } | { message: Message; created: false }> {
       const { text, clientMessageId } = input;
       // ON CONFLICT waits for a concurrent insert of the same retry to commit, then skips.
-      const [row] = await prisma.$queryRaw<Record<string, unknown>[]>`
+      const [row] = await sql(Prisma.sql`
         WITH m AS (
           INSERT INTO "Message" ("id", "roomId", "authorId", "text", "clientMessageId")
           VALUES (${uuidv7()}::uuid, ${roomId}::uuid, ${authorId}::uuid, ${text}, ${clientMessageId})
           ON CONFLICT ("authorId", "clientMessageId") DO NOTHING
           RETURNING *
         )
-        SELECT m.*, ${AUTHOR_COLUMNS} FROM m JOIN "User" u ON u."id" = m."authorId"`;
+        SELECT m.*, ${AUTHOR_COLUMNS} FROM m JOIN "User" u ON u."id" = m."authorId"`);
       if (row) return { message: postedMessageOf(row), created: true };
       const first = clientMessageId ? await byClientId(authorId, clientMessageId) : null;
       if (!first) throw new Error("a message was neither stored nor found as an earlier retry");

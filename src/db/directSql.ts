@@ -25,10 +25,12 @@ export function postgresSql(pool: pg.Pool, onStatement: (sql: string) => void): 
   };
 }
 
-// PGlite already reads int8 as bigint and timestamptz as Date.
+// PGlite reads int8 as a number when it fits one, a bigint only when it does not.
+const pgliteParsers = { [INT8_OID]: (value: string) => BigInt(value) };
+
 export function pgliteSql(pglite: PGlite, onStatement: (sql: string) => void): DirectSql {
   return async <Row>(query: Sql) => {
     onStatement(query.text);
-    return (await pglite.query<Row>(query.text, query.values as unknown[])).rows;
+    return (await pglite.query<Row>(query.text, query.values as unknown[], { parsers: pgliteParsers })).rows;
   };
 }

@@ -46,7 +46,10 @@ async function openPostgres(connectionString: string, opts: OpenDatabaseOptions)
   await migrateDatabase({ kind: "postgres", connectionString }, { log: opts.log });
   // One pool for Prisma and for the direct statements; ended after Prisma lets go of it.
   const pool = new pg.Pool({ connectionString, max: opts.poolMax });
-  const adapter = new PrismaPg(pool, { onPoolError: (error) => log.warn(`postgres pool error: ${error.message}`) });
+  // For as long as the pool lives (Prisma's own listener goes at $disconnect): a connection the
+  // server drops is an event to log, not an uncaught error.
+  pool.on("error", (error) => log.warn(`postgres pool error: ${error.message}`));
+  const adapter = new PrismaPg(pool);
   return wrap(new PrismaClient({ adapter, log: STATEMENT_EVENTS }), "postgres", (emit) => postgresSql(pool, emit), () => pool.end());
 }
 

@@ -1,10 +1,7 @@
-import type { User as UserRecord } from "../generated/prisma/client.js";
 import { Role } from "../generated/prisma/enums.js";
+import type { PublicUser as UserRow } from "../services/users/index.js";
 import { builder } from "./builder.js";
 import { decodeIdOf } from "./globalId.js";
-
-/** A user as the API sees it: password hashes are never read for it. */
-type UserRow = Omit<UserRecord, "passwordHash">;
 
 export const RoleEnum = builder.enumType(Role, { name: "Role" });
 
@@ -18,8 +15,7 @@ export function asOwnRecord(user: UserRow): UserRow {
 
 export const User = builder.loadableNode("User", {
   id: { resolve: (user: UserRow) => user.id },
-  load: (ids: string[], { services }) =>
-    services.prisma.user.findMany({ where: { id: { in: ids } }, omit: { passwordHash: true } }),
+  load: (ids: string[], { services }) => services.users.byIds(ids),
   sort: (user) => user.id,
   fields: (t) => ({
     email: t.string({

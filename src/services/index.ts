@@ -10,6 +10,7 @@ import { createAuthService } from "./auth/index.js";
 import { createEventService } from "./events/index.js";
 import { createRateLimitService } from "./rateLimit/index.js";
 import { createRoomsService } from "./rooms/index.js";
+import { createUserService } from "./users/index.js";
 
 export interface ServiceDeps {
   config: Config;
@@ -30,6 +31,7 @@ export function createServices(deps: ServiceDeps) {
     rateLimit: createRateLimitService(deps),
     auth,
     events: createEventService({ prisma: db.prisma, sql: db.sql }),
+    users: createUserService({ sql: db.sql }),
     rooms: createRoomsService({ ...deps, prisma: db.prisma, sql: db.sql, verifyAccessToken: auth.verifyAccessToken }),
   };
 }

@@ -202,7 +202,7 @@ export function createEventService({ prisma, sql }: { prisma: PrismaClient; sql:
    */
   async function firstAttendeePages(eventIds: readonly string[], args: { first?: number | null }): Promise<Connection<User>[]> {
     const { size } = pageRequest(args, pageSizes);
-    const attendances = await prisma.$queryRaw<{ eventId: string; userId: string; createdAt: Date }[]>`
+    const attendances = await sql<{ eventId: string; userId: string; createdAt: Date }>(Prisma.sql`
       SELECT a."eventId", a."userId", a."createdAt"
       FROM unnest(${[...new Set(eventIds)]}::uuid[]) AS e("id")
       CROSS JOIN LATERAL (
@@ -211,7 +211,7 @@ export function createEventService({ prisma, sql }: { prisma: PrismaClient; sql:
         ORDER BY "createdAt" ASC, "userId" ASC
         LIMIT ${size + 1}
       ) a
-      ORDER BY a."eventId", a."createdAt" ASC, a."userId" ASC`;
+      ORDER BY a."eventId", a."createdAt" ASC, a."userId" ASC`);
     const users = await prisma.user.findMany({ where: { id: { in: [...new Set(attendances.map((a) => a.userId))] } } });
     const userById = new Map(users.map((user) => [user.id, user]));
     const byEvent = new Map<string, AttendanceWithUser[]>();

@@ -5,6 +5,7 @@ import type { DirectSql } from "../../db/client.js";
 import { badUserInput } from "../../errors.js";
 import { Prisma, type Message, type PrismaClient } from "../../generated/prisma/client.js";
 import { parseInput } from "../../validation.js";
+import { publicUserColumns } from "../users/index.js";
 import { bigintKey } from "../pagination/cursor.js";
 import { keysetConnection, type Connection, type ConnectionArgs, type KeysetOrder } from "../pagination/keyset.js";
 import type { Author, PostedMessage } from "./events.js";
@@ -59,11 +60,9 @@ const messageOrder: KeysetOrder<Message, bigint> = {
   tieBreakerOf: (message) => message.id,
 };
 
-// The author's columns, every one but the password hash (columns are named as the fields: the
-// schema maps none), selected as "author.<field>" next to the stored message's own.
+// The author's public columns, selected as "author.<field>" next to the stored message's own.
 const AUTHOR_PREFIX = "author.";
-const AUTHOR_FIELDS = Object.values(Prisma.UserScalarFieldEnum).filter((field) => field !== "passwordHash");
-const AUTHOR_COLUMNS = Prisma.raw(AUTHOR_FIELDS.map((field) => `u."${field}" AS "${AUTHOR_PREFIX}${field}"`).join(", "));
+const AUTHOR_COLUMNS = publicUserColumns("u", AUTHOR_PREFIX);
 
 /** The row's own columns are the message (RETURNING *), the prefixed ones its author. */
 function postedMessageOf(row: Record<string, unknown>): PostedMessage {

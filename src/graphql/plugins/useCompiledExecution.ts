@@ -2,8 +2,8 @@
 // specialised for its selection set, instead of graphql-js walking the AST on every request
 // (about a fifth of the server's CPU per request on the http-read benchmark, see BENCHMARKS.md).
 // The compiled function is cached per parsed document (yoga's parser cache hands back the same
-// DocumentNode for the same text). Subscriptions keep graphql-js: their events are executed by
-// useSharedSubscriptionExecution, once per distinct operation.
+// DocumentNode for the same text). Subscriptions are not handled here: useSharedSubscriptionExecution
+// executes their events, once per distinct operation, compiled the same way.
 //
 // Variables are coerced by graphql-js first: when they do not coerce, graphql-js executes the
 // request, so a client gets graphql-js's errors (400, locations, the scalar's own message) rather
@@ -19,6 +19,7 @@ import {
   type DocumentNode,
   type GraphQLInputObjectType,
   type GraphQLSchema,
+  type OperationDefinitionNode,
   type VariableDefinitionNode,
 } from "graphql";
 import type { Plugin } from "graphql-yoga";
@@ -38,12 +39,10 @@ function hasRequiredFieldWithDefault(type: GraphQLInputObjectType, seen = new Se
 /**
  * graphql-jit 0.8 coerces variables with code of its own, which refuses an omitted non-null input
  * field that has a default (`orderBy: { field: TITLE }` for `direction: SortDirection! = ASC`)
- * where graphql-js applies the default. Such documents keep graphql-js, as do subscriptions.
+ * where graphql-js applies the default. Such documents keep graphql-js.
  * Returns the operation's variable definitions when it can be compiled, null when it cannot.
  */
-function compilableVariables(schema: GraphQLSchema, document: DocumentNode, operationName?: string | null): readonly VariableDefinitionNode[] | null {
-  const operation = getOperationAST(document, operationName);
-  if (!operation || operation.operation === "subscription") return null;
+export function compilableVariables(schema: GraphQLSchema, operation: OperationDefinitionNode): readonly VariableDefinitionNode[] | null {
   const definitions = operation.variableDefinitions ?? [];
   const unsafe = definitions.some((definition) => {
     const named = getNamedType(typeFromAST(schema, definition.type as never));
@@ -62,7 +61,11 @@ export function useCompiledExecution({ logger }: { logger: Logger }): Plugin {
         let byOperation = decided.get(document);
         if (!byOperation) decided.set(document, (byOperation = new Map()));
         let definitions = byOperation.get(operationName ?? "");
-        if (definitions === undefined) byOperation.set(operationName ?? "", (definitions = compilableVariables(schema, document, operationName)));
+        if (definitions === undefined) {
+          const operation = getOperationAST(document, operationName);
+          definitions = operation && operation.operation !== "subscription" ? compilableVariables(schema, operation) : null;
+          byOperation.set(operationName ?? "", definitions);
+        }
         if (!definitions) return false;
         return definitions.length === 0 || !getVariableValues(schema, definitions, variableValues ?? {}, { maxErrors: 1 }).errors;
       },

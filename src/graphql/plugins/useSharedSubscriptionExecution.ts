@@ -16,11 +16,17 @@
 // the transport formats its errors as it sends it (no plugin hooks into a running subscription's
 // results: an envelop onSubscribeResult onNext would wrap every stream in one more layer, and
 // would not see the results sent directly).
+//
+// The one shared execution runs compiled by graphql-jit, like queries (useCompiledExecution); a
+// result with errors is executed again by graphql-js for its subscriber, so errors read the same
+// whichever ran first.
 import { getDocumentString } from "@envelop/core";
 import { mapAsyncIterator } from "@graphql-tools/utils";
+import { compileQuery, isCompiledQuery, type CompiledQuery } from "graphql-jit";
 import {
   createSourceEventStream,
   execute,
+  getOperationAST,
   TypeInfo,
   visit,
   visitWithTypeInfo,
@@ -33,6 +39,7 @@ import type { Plugin } from "graphql-yoga";
 import { isPushable, PUSH } from "../../pushable.js";
 import type { Context } from "../context.js";
 import { DeliveryGroups, type Recipient } from "./deliveryGroups.js";
+import { compilableVariables } from "./useCompiledExecution.js";
 
 export interface SharedSubscriptionExecutionOptions {
   /** "Type.field" names whose value differs by viewer; documents selecting one are shared per viewer. */
@@ -79,12 +86,30 @@ export function useSharedSubscriptionExecution(options: SharedSubscriptionExecut
   const executeFor = (args: ExecutionArgs, event: unknown) => execute({ ...args, rootValue: event });
   const groups = new DeliveryGroups();
 
+  /** Per document and operation name: its graphql-jit compilation, null where graphql-js runs it. */
+  const compiledByDocument = new WeakMap<DocumentNode, Map<string, CompiledQuery | null>>();
+  function compiledFor({ schema, document, operationName }: ExecutionArgs): CompiledQuery | null {
+    let byOperation = compiledByDocument.get(document);
+    if (!byOperation) compiledByDocument.set(document, (byOperation = new Map()));
+    let compiled = byOperation.get(operationName ?? "");
+    if (compiled === undefined) {
+      const operation = getOperationAST(document, operationName);
+      const attempt = operation && compilableVariables(schema, operation) ? compileQuery(schema, document, operationName ?? undefined) : null;
+      byOperation.set(operationName ?? "", (compiled = attempt && isCompiledQuery(attempt) ? attempt : null));
+    }
+    return compiled;
+  }
+
   /** The one execution of `event` for every subscriber with this key. */
   function resultOnce(args: ExecutionArgs, key: string, event: object): Promise<ExecutionResult> {
     let results = resultsByEvent.get(event);
     if (!results) resultsByEvent.set(event, (results = new Map()));
     let result = results.get(key);
-    if (!result) results.set(key, (result = Promise.resolve(executeFor(args, event))));
+    if (!result) {
+      const compiled = compiledFor(args);
+      const run = () => (compiled ? compiled.query(event, args.contextValue, args.variableValues) : executeFor(args, event));
+      results.set(key, (result = new Promise<ExecutionResult>((resolve) => resolve(run()))));
+    }
     return result;
   }
 

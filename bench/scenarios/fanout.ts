@@ -72,7 +72,7 @@ export async function fanout(seeded: Seeded, senders: SenderPool): Promise<Scena
       `One room, ${n.toLocaleString("en-US")} WebSocket subscribers held by the load process, ${SCALE.fanoutMessages} messages per round posted one at a time ` +
       `(the next after the last subscriber got the previous one), ${SCALE.fanoutWarmupMessages} warm-up messages, ${SCALE.rounds} rounds. ` +
       "Latency runs from the start of the publish request to the frame reaching the last subscriber. " +
-      `ours: \`sendMessage\` over HTTP (auth, rate limit, INSERT via Prisma, publish) to \`roomEvents\` subscribers (${Math.ceil(n / 20)} users × 20 sockets, the per-user socket limit). ` +
+      `ours: \`sendMessage\` over HTTP (auth with a session check, rate limit in Redis, one INSERT joined to the author on \`pg\`, publish to Redis) to \`roomEvents\` subscribers (${Math.ceil(n / 20)} users × 20 sockets, the per-user socket limit). ` +
       "graphqlWsStock: POST /publish does the same INSERT with `pg`, then graphql-ws executes the same subscription document once per subscriber. " +
       "wsRaw (the ceiling): POST /broadcast sends one prebuilt string to every socket, no INSERT.",
     metrics: fanoutMetrics,

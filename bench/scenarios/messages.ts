@@ -100,7 +100,7 @@ export async function messages(seeded: Seeded, senders: SenderPool): Promise<Sce
     method:
       `${SCALE.messageSubscribers} subscribers in one room; ${SCALE.messageConcurrency} closed-loop senders post ${SCALE.messagesPerRound} messages per round over HTTP ` +
       `(a ${SCALE.messageWarmup.toLocaleString("en-US")}-message warm-up, ${SCALE.rounds} rounds); a round ends when every message has reached every subscriber. ` +
-      "ours: `sendMessage` (auth, rate limit, validation, INSERT via Prisma, publish, graphql-ws delivery). wsRaw: POST /message does one `pg` INSERT … RETURNING and sends the row as JSON to the room's sockets. " +
+      "ours: `sendMessage` (auth with a session check, rate limit in Redis, validation, one INSERT joined to the author on `pg`, an audit entry (batched), publish to Redis, graphql-ws delivery). wsRaw: POST /message does one `pg` INSERT … RETURNING and sends the row as JSON to the room's sockets. " +
       "Server CPU per message: the server process's user + system time over the round (from /proc) divided by the messages sent.",
     metrics: [
       { key: "msgsPerSec", label: "messages/s", higherIsBetter: true, digits: 0 },

@@ -1,8 +1,7 @@
 // EXECUTION_TIMEOUT_MS: a query or mutation still running after the limit answers
-// SERVICE_UNAVAILABLE at once. Nothing is cancelled: graphql-js 16 and graphql-jit cannot stop a
-// running execution, so the answer simply stops waiting for it (its database work finishes on its
-// own, bounded by the pool). No abort signal is made per operation: no resolver could watch it.
-// Subscriptions are long-lived by design and are not timed.
+// SERVICE_UNAVAILABLE at once. The abort signal is handed to the executor too, for resolvers that
+// honour it, but the answer does not wait for them: the compiled executor (graphql-jit) does not
+// watch the signal. Subscriptions are long-lived by design and are not timed.
 import { AppError } from "../../errors.js";
 import type { Plugin } from "graphql-yoga";
 
@@ -16,14 +15,22 @@ export function executionTimeoutError(timeoutMs: number): AppError {
 
 export function useExecutionTimeout(timeoutMs: number): Plugin {
   return {
-    onExecute({ executeFn, setExecuteFn }) {
+    onExecute({ args, executeFn, setExecuteFn }) {
       setExecuteFn(async (executionArgs) => {
-        let timer: NodeJS.Timeout | undefined;
-        const timedOut = new Promise<{ errors: AppError[] }>((resolve) => {
-          timer = setTimeout(() => resolve({ errors: [executionTimeoutError(timeoutMs)] }), timeoutMs);
-        });
+        const timeout = new AbortController();
+        const timer = setTimeout(() => timeout.abort(executionTimeoutError(timeoutMs)), timeoutMs);
+        // The client going away (yoga's request signal) aborts as well.
+        const upstream = (args as { signal?: AbortSignal }).signal;
+        const signal = upstream ? AbortSignal.any([upstream, timeout.signal]) : timeout.signal;
         try {
-          return await Promise.race([executeFn(executionArgs), timedOut]);
+          const aborted = new Promise<never>((_resolve, reject) => {
+            if (signal.aborted) reject(signal.reason);
+            else signal.addEventListener("abort", () => reject(signal.reason), { once: true });
+          });
+          return await Promise.race([executeFn({ ...executionArgs, signal } as typeof executionArgs), aborted]);
+        } catch (thrown) {
+          if (timeout.signal.aborted && thrown === timeout.signal.reason) return { errors: [thrown as AppError] };
+          throw thrown;
         } finally {
           clearTimeout(timer);
         }

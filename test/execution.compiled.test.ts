@@ -41,4 +41,10 @@ describe("compiled execution", () => {
     const result = await server.gql("query ($o: EventOrder) { events(first: 1, orderBy: $o) { totalCount } }", { o: { field: "TITLE" } });
     expect(result.errors).toBeUndefined();
   });
+
+  it("applies a non-null variable's default when the request leaves it out", async () => {
+    const result = await server.gql("query ($first: Int! = 2) { events(first: $first) { edges { node { id } } } }", {});
+    expect(result.errors).toBeUndefined();
+    expect(result.data.events.edges.length).toBeLessThanOrEqual(2);
+  });
 });

@@ -15,6 +15,7 @@ import {
   getVariableValues,
   isInputObjectType,
   isNonNullType,
+  Kind,
   typeFromAST,
   type DocumentNode,
   type GraphQLInputObjectType,
@@ -37,14 +38,16 @@ function hasRequiredFieldWithDefault(type: GraphQLInputObjectType, seen = new Se
 }
 
 /**
- * graphql-jit 0.8 coerces variables with code of its own, which refuses an omitted non-null input
- * field that has a default (`orderBy: { field: TITLE }` for `direction: SortDirection! = ASC`)
- * where graphql-js applies the default. Such documents keep graphql-js.
- * Returns the operation's variable definitions when it can be compiled, null when it cannot.
+ * graphql-jit 0.8 coerces variables with code of its own, which refuses an omitted non-null value
+ * that has a default where graphql-js applies the default: a variable (`$first: Int! = 5`) or an
+ * input field (`orderBy: { field: TITLE }` for `direction: SortDirection! = ASC`). Such documents
+ * keep graphql-js. Returns the operation's variable definitions when it can be compiled, null
+ * when it cannot.
  */
 export function compilableVariables(schema: GraphQLSchema, operation: OperationDefinitionNode): readonly VariableDefinitionNode[] | null {
   const definitions = operation.variableDefinitions ?? [];
   const unsafe = definitions.some((definition) => {
+    if (definition.type.kind === Kind.NON_NULL_TYPE && definition.defaultValue) return true;
     const named = getNamedType(typeFromAST(schema, definition.type as never));
     return isInputObjectType(named) && hasRequiredFieldWithDefault(named);
   });

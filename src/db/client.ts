@@ -89,6 +89,6 @@ function wrap(
     async ping() {
       await prisma.$queryRaw`SELECT 1`;
     },
-    close: () => (closed ??= prisma.$disconnect().then(closeDriver)),
+    close: () => (closed ??= prisma.$disconnect().finally(closeDriver)),
   };
 }

@@ -6,7 +6,11 @@ import type { PGlite } from "@electric-sql/pglite";
 import pg from "pg";
 import type { Sql } from "../generated/prisma/internal/prismaNamespace.js";
 
-/** Runs one statement and returns its rows, typed as Prisma's $queryRaw would: int8 as bigint, timestamptz as Date. Outside any Prisma transaction. */
+/**
+ * Runs one statement and returns its rows. int8 reads as bigint and timestamptz as Date, as with
+ * $queryRaw; other types as the driver reads them (numeric as a string, arrays of int8 not as
+ * bigint[]: no direct statement reads those). Outside any Prisma transaction.
+ */
 export type DirectSql = <Row = Record<string, unknown>>(query: Sql) => Promise<Row[]>;
 
 const INT8_OID = 20;
@@ -31,6 +35,13 @@ const pgliteParsers = { [INT8_OID]: (value: string) => BigInt(value) };
 export function pgliteSql(pglite: PGlite, onStatement: (sql: string) => void): DirectSql {
   return async <Row>(query: Sql) => {
     onStatement(query.text);
-    return (await pglite.query<Row>(query.text, query.values as unknown[], { parsers: pgliteParsers })).rows;
+    try {
+      return (await pglite.query<Row>(query.text, query.values as unknown[], { parsers: pgliteParsers })).rows;
+    } catch (error) {
+      // PGlite's error carries the statement's values (message texts, client addresses): logged
+      // errors must not (pg's and Prisma's do not).
+      if (error && typeof error === "object") for (const key of ["params", "queryOptions"]) delete (error as Record<string, unknown>)[key];
+      throw error;
+    }
   };
 }

@@ -20,6 +20,7 @@ interface ErrorLike {
   syscall?: unknown;
   severity?: unknown;
   cause?: unknown;
+  errors?: unknown;
   meta?: { driverAdapterError?: unknown };
 }
 
@@ -32,6 +33,8 @@ export function isDatabaseUnavailable(error: unknown, depth = 0): boolean {
   if (typeof e.syscall === "string" && SOCKET_CODES.has(e.code as string)) return true;
   if (typeof e.severity === "string" && isPostgresUnavailable(e.code)) return true; // pg's DatabaseError
   if (e.name === "PrismaClientInitializationError") return true;
+  // Node reports a host with several addresses (localhost: ::1 and 127.0.0.1) refusing as an AggregateError of each attempt.
+  if (Array.isArray(e.errors) && e.errors.some((inner) => isDatabaseUnavailable(inner, depth + 1))) return true;
   return isDatabaseUnavailable(e.meta?.driverAdapterError, depth + 1) || isDatabaseUnavailable(e.cause, depth + 1);
 }
 

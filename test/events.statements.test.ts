@@ -106,6 +106,7 @@ describe("SQL statements per events page", () => {
     const userLookups = statements.filter((sql) => /FROM ("public"\.)?"User"/.test(sql));
     // Organizers, and the users of the first attendees: two batched lookups.
     expect(userLookups.length).toBe(2);
+    expect(statements.join("\n")).not.toContain("passwordHash");
   });
 });
 

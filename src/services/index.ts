@@ -23,6 +23,7 @@ export interface ServiceDeps {
 
 export function createServices(deps: ServiceDeps) {
   const { db } = deps;
+  const users = createUserService({ sql: db.sql });
   const auth = createAuthService({ config: deps.config, logger: deps.logger, prisma: db.prisma, sql: db.sql, redis: deps.redis });
   return {
     ...deps,
@@ -30,8 +31,8 @@ export function createServices(deps: ServiceDeps) {
     audit: createAuditService({ prisma: db.prisma, sql: db.sql, logger: deps.logger.child({ component: "audit" }) }),
     rateLimit: createRateLimitService(deps),
     auth,
-    events: createEventService({ prisma: db.prisma, sql: db.sql }),
-    users: createUserService({ sql: db.sql }),
+    events: createEventService({ prisma: db.prisma, sql: db.sql, users }),
+    users,
     rooms: createRoomsService({ ...deps, prisma: db.prisma, sql: db.sql, verifyAccessToken: auth.verifyAccessToken }),
   };
 }

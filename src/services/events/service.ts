@@ -2,9 +2,10 @@
 // Callers pass database ids; decoding global ids is the GraphQL layer's job.
 import type { DirectSql } from "../../db/client.js";
 import { forbidden, notFound } from "../../errors.js";
-import { Prisma, type Event, type PrismaClient, type User } from "../../generated/prisma/client.js";
+import { Prisma, type Attendance, type Event, type PrismaClient } from "../../generated/prisma/client.js";
 import type { Role } from "../../generated/prisma/enums.js";
 import { parseInput } from "../../validation.js";
+import type { PublicUser, UserService } from "../users/index.js";
 import { dateKey } from "../pagination/cursor.js";
 import { keysetConnection, pageRequest, type Connection, type ConnectionArgs, type KeysetOrder } from "../pagination/keyset.js";
 import { numberedPage, offsetWindow, type NumberedPage, type PageArgs } from "../pagination/offset.js";
@@ -40,7 +41,7 @@ function selectOf(columns: readonly EventColumn[] | undefined, ...always: string
   return Object.fromEntries([...columns, ...always].map((column) => [column, true])) as Prisma.EventSelect;
 }
 
-type AttendanceWithUser = Prisma.AttendanceGetPayload<{ include: { user: true } }>;
+type AttendanceWithUser = Attendance & { user: PublicUser };
 
 /** Attendees oldest first; a cursor belongs to the attendee list of one event. */
 const attendeeOrder = (eventId: string): KeysetOrder<AttendanceWithUser, Date> => ({
@@ -61,7 +62,7 @@ function both(a: Prisma.EventWhereInput, b: Prisma.EventWhereInput): Prisma.Even
 
 const isForeignKeyViolation = (error: unknown) => (error as { code?: string } | null)?.code === "P2003";
 
-export function createEventService({ prisma, sql }: { prisma: PrismaClient; sql: DirectSql }) {
+export function createEventService({ prisma, sql, users: { byIds: usersByIds } }: { prisma: PrismaClient; sql: DirectSql; users: UserService }) {
   async function find(id: string): Promise<Event> {
     const event = await prisma.event.findUnique({ where: { id } });
     if (!event) throw notFound("Event");
@@ -176,7 +177,7 @@ export function createEventService({ prisma, sql }: { prisma: PrismaClient; sql:
   }
 
   /** The users attending an event, oldest attendance first. */
-  function attendees(eventId: string, args: ConnectionArgs): Promise<Connection<User>> {
+  function attendees(eventId: string, args: ConnectionArgs): Promise<Connection<PublicUser>> {
     return keysetConnection(
       args,
       attendeeOrder(eventId),
@@ -186,7 +187,7 @@ export function createEventService({ prisma, sql }: { prisma: PrismaClient; sql:
             where: { AND: [{ eventId }, where as Prisma.AttendanceWhereInput] },
             orderBy,
             take,
-            include: { user: true },
+            include: { user: { omit: { passwordHash: true } } },
           }),
         count: () => prisma.attendance.count({ where: { eventId } }),
       },
@@ -200,7 +201,7 @@ export function createEventService({ prisma, sql }: { prisma: PrismaClient; sql:
    * join takes `first + 1` attendances per event (Prisma's nested `take` would read every
    * attendance and cut in memory), then their users. totalCount is one grouped count for all.
    */
-  async function firstAttendeePages(eventIds: readonly string[], args: { first?: number | null }): Promise<Connection<User>[]> {
+  async function firstAttendeePages(eventIds: readonly string[], args: { first?: number | null }): Promise<Connection<PublicUser>[]> {
     const { size } = pageRequest(args, pageSizes);
     const attendances = await sql<{ eventId: string; userId: string; createdAt: Date }>(Prisma.sql`
       SELECT a."eventId", a."userId", a."createdAt"
@@ -212,7 +213,7 @@ export function createEventService({ prisma, sql }: { prisma: PrismaClient; sql:
         LIMIT ${size + 1}
       ) a
       ORDER BY a."eventId", a."createdAt" ASC, a."userId" ASC`);
-    const users = await prisma.user.findMany({ where: { id: { in: [...new Set(attendances.map((a) => a.userId))] } } });
+    const users = await usersByIds([...new Set(attendances.map((a) => a.userId))]);
     const userById = new Map(users.map((user) => [user.id, user]));
     const byEvent = new Map<string, AttendanceWithUser[]>();
     for (const attendance of attendances) {

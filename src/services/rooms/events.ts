@@ -1,9 +1,10 @@
 // What happens in a room, as delivered to roomEvents subscribers, and its wire form for pub/sub
 // between instances (JSON has no bigint or Date: seq travels as a string, times as ISO strings).
-import type { Message, User } from "../../generated/prisma/client.js";
+import type { Message } from "../../generated/prisma/client.js";
+import type { PublicUser } from "../users/index.js";
 
 /** The author's row as the API may show it (never the password hash). */
-export type Author = Omit<User, "passwordHash">;
+export type Author = PublicUser;
 /**
  * A posted message travels with its author's row, read while it was stored, so no subscriber's
  * execution has to look the author up again.

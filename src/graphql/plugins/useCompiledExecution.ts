@@ -11,13 +11,11 @@
 import { useGraphQlJit } from "@envelop/graphql-jit";
 import {
   getNamedType,
-  getOperationAST,
   getVariableValues,
   isInputObjectType,
   isNonNullType,
   Kind,
   typeFromAST,
-  type DocumentNode,
   type GraphQLInputObjectType,
   type GraphQLSchema,
   type OperationDefinitionNode,
@@ -25,6 +23,7 @@ import {
 } from "graphql";
 import type { Plugin } from "graphql-yoga";
 import type { Logger } from "../../logger.js";
+import { perOperation } from "../perOperation.js";
 
 /** Whether `type`, or an input object inside it, has a non-null field with a default value. */
 function hasRequiredFieldWithDefault(type: GraphQLInputObjectType, seen = new Set<GraphQLInputObjectType>()): boolean {
@@ -55,20 +54,14 @@ export function compilableVariables(schema: GraphQLSchema, operation: OperationD
 }
 
 export function useCompiledExecution({ logger }: { logger: Logger }): Plugin {
-  // Per document and operation name: what compilableVariables said.
-  const decided = new WeakMap<DocumentNode, Map<string, readonly VariableDefinitionNode[] | null>>();
+  const decided = perOperation((schema, operation) =>
+    operation && operation.operation !== "subscription" ? compilableVariables(schema, operation) : null,
+  );
   return useGraphQlJit(
     {},
     {
       enableIf: ({ schema, document, operationName, variableValues }) => {
-        let byOperation = decided.get(document);
-        if (!byOperation) decided.set(document, (byOperation = new Map()));
-        let definitions = byOperation.get(operationName ?? "");
-        if (definitions === undefined) {
-          const operation = getOperationAST(document, operationName);
-          definitions = operation && operation.operation !== "subscription" ? compilableVariables(schema, operation) : null;
-          byOperation.set(operationName ?? "", definitions);
-        }
+        const definitions = decided(schema, document, operationName);
         if (!definitions) return false;
         return definitions.length === 0 || !getVariableValues(schema, definitions, variableValues ?? {}, { maxErrors: 1 }).errors;
       },

@@ -26,7 +26,6 @@ import { compileQuery, isCompiledQuery, type CompiledQuery } from "graphql-jit";
 import {
   createSourceEventStream,
   execute,
-  getOperationAST,
   TypeInfo,
   visit,
   visitWithTypeInfo,
@@ -38,6 +37,7 @@ import {
 import type { Plugin } from "graphql-yoga";
 import { isPushable, PUSH } from "../../pushable.js";
 import type { Context } from "../context.js";
+import { perOperation } from "../perOperation.js";
 import { DeliveryGroups, type Recipient } from "./deliveryGroups.js";
 import { compilableVariables } from "./useCompiledExecution.js";
 
@@ -86,19 +86,11 @@ export function useSharedSubscriptionExecution(options: SharedSubscriptionExecut
   const executeFor = (args: ExecutionArgs, event: unknown) => execute({ ...args, rootValue: event });
   const groups = new DeliveryGroups();
 
-  /** Per document and operation name: its graphql-jit compilation, null where graphql-js runs it. */
-  const compiledByDocument = new WeakMap<DocumentNode, Map<string, CompiledQuery | null>>();
-  function compiledFor({ schema, document, operationName }: ExecutionArgs): CompiledQuery | null {
-    let byOperation = compiledByDocument.get(document);
-    if (!byOperation) compiledByDocument.set(document, (byOperation = new Map()));
-    let compiled = byOperation.get(operationName ?? "");
-    if (compiled === undefined) {
-      const operation = getOperationAST(document, operationName);
-      const attempt = operation && compilableVariables(schema, operation) ? compileQuery(schema, document, operationName ?? undefined) : null;
-      byOperation.set(operationName ?? "", (compiled = attempt && isCompiledQuery(attempt) ? attempt : null));
-    }
-    return compiled;
-  }
+  /** Its graphql-jit compilation, null where graphql-js runs it. */
+  const compiledOperation = perOperation((schema, operation, document): CompiledQuery | null => {
+    const attempt = operation && compilableVariables(schema, operation) ? compileQuery(schema, document, operation.name?.value) : null;
+    return attempt && isCompiledQuery(attempt) ? attempt : null;
+  });
 
   /** The one execution of `event` for every subscriber with this key. */
   function resultOnce(args: ExecutionArgs, key: string, event: object): Promise<ExecutionResult> {
@@ -106,7 +98,7 @@ export function useSharedSubscriptionExecution(options: SharedSubscriptionExecut
     if (!results) resultsByEvent.set(event, (results = new Map()));
     let result = results.get(key);
     if (!result) {
-      const compiled = compiledFor(args);
+      const compiled = compiledOperation(args.schema, args.document, args.operationName);
       const run = () => (compiled ? compiled.query(event, args.contextValue, args.variableValues) : executeFor(args, event));
       results.set(key, (result = new Promise<ExecutionResult>((resolve) => resolve(run()))));
     }

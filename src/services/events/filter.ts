@@ -1,33 +1,28 @@
-// EventFilter → Prisma where. Every given criterion narrows the result (they compose with AND).
-import type { Prisma } from "../../generated/prisma/client.js";
+// EventFilter → an SQL condition on "Event". Every given criterion narrows the result (they
+// compose with AND). Matching follows what Prisma's `equals`/`contains` with mode "insensitive"
+// send, ILIKE, with the user's text escaped so `%` and `_` match themselves.
+import { Prisma } from "../../generated/prisma/client.js";
 import { parseInput } from "../../validation.js";
 import { filterSchema, type EventFilter } from "./validation.js";
 
-/**
- * Prisma sends `contains` and case-insensitive `equals` as ILIKE without escaping, so a `%` or
- * `_` typed by a user would be a wildcard. Backslash is PostgreSQL's default LIKE escape.
- */
+/** Backslash is PostgreSQL's default LIKE escape. */
 export const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
 
-/** Validates the filter (issues under "filter.") and builds the where clause it stands for. */
-export function eventWhere(filter: EventFilter | null | undefined): Prisma.EventWhereInput {
-  if (!filter) return {};
+/** Validates the filter (issues under "filter.") and builds the condition it stands for. */
+export function eventCondition(filter: EventFilter | null | undefined): Prisma.Sql {
+  if (!filter) return Prisma.sql`TRUE`;
   const f = parseInput(filterSchema, filter, ["filter"]);
-  const where: Prisma.EventWhereInput[] = [];
+  const conditions: Prisma.Sql[] = [];
   // Blank text and an empty kinds list restrict nothing (a search box or multi-select left empty).
-  if (f.city) where.push({ city: { equals: escapeLike(f.city), mode: "insensitive" } });
-  if (f.kinds?.length) where.push({ kind: { in: f.kinds } });
-  if (f.startsAfter) where.push({ startsAt: { gte: f.startsAfter } });
-  if (f.startsBefore) where.push({ startsAt: { lt: f.startsBefore } });
+  if (f.city) conditions.push(Prisma.sql`"city" ILIKE ${escapeLike(f.city)}`);
+  // Sent as text[]: PGlite serializes an array only for a type it knows, and an enum's is not one.
+  if (f.kinds?.length) conditions.push(Prisma.sql`"kind" = ANY(${f.kinds}::text[]::"EventKind"[])`);
+  if (f.startsAfter) conditions.push(Prisma.sql`"startsAt" >= ${f.startsAfter.toISOString()}::timestamptz`);
+  if (f.startsBefore) conditions.push(Prisma.sql`"startsAt" < ${f.startsBefore.toISOString()}::timestamptz`);
   if (f.search) {
-    const pattern = escapeLike(f.search);
-    where.push({
-      OR: [
-        { title: { contains: pattern, mode: "insensitive" } },
-        { description: { contains: pattern, mode: "insensitive" } },
-      ],
-    });
+    const pattern = `%${escapeLike(f.search)}%`;
+    conditions.push(Prisma.sql`("title" ILIKE ${pattern} OR "description" ILIKE ${pattern})`);
   }
-  if (f.organizerId) where.push({ organizerId: f.organizerId });
-  return where.length ? { AND: where } : {};
+  if (f.organizerId) conditions.push(Prisma.sql`"organizerId" = ${f.organizerId}::uuid`);
+  return conditions.length ? Prisma.join(conditions, " AND ") : Prisma.sql`TRUE`;
 }

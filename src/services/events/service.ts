@@ -8,8 +8,9 @@ import { parseInput } from "../../validation.js";
 import type { PublicUser, UserService } from "../users/index.js";
 import { dateKey } from "../pagination/cursor.js";
 import { keysetConnection, pageRequest, type Connection, type ConnectionArgs, type KeysetOrder } from "../pagination/keyset.js";
+import { column, keysetClauses, orderBySql } from "../pagination/keysetSql.js";
 import { numberedPage, offsetWindow, type NumberedPage, type PageArgs } from "../pagination/offset.js";
-import { eventWhere } from "./filter.js";
+import { eventCondition } from "./filter.js";
 import { eventOrder, type EventOrderInput } from "./ordering.js";
 import { eventSchema, type EventFilter, type EventInput, type EventPatch } from "./validation.js";
 
@@ -35,10 +36,12 @@ export interface EventListArgs {
 
 export type EventColumn = keyof Event;
 
-/** A Prisma `select` for `columns` plus `always`; undefined (every column) when columns is unset. */
-function selectOf(columns: readonly EventColumn[] | undefined, ...always: string[]) {
-  if (!columns) return undefined;
-  return Object.fromEntries([...columns, ...always].map((column) => [column, true])) as Prisma.EventSelect;
+const EVENT_COLUMNS = Object.values(Prisma.EventScalarFieldEnum);
+
+/** The select list for `columns` plus `always`; every column when columns is unset. */
+function selectList(columns: readonly EventColumn[] | undefined, ...always: EventColumn[]): Prisma.Sql {
+  const wanted = columns ? new Set([...columns, ...always]) : null;
+  return Prisma.join(EVENT_COLUMNS.filter((name) => !wanted || wanted.has(name)).map(column), ", ");
 }
 
 type AttendanceWithUser = Attendance & { user: PublicUser };
@@ -53,12 +56,6 @@ const attendeeOrder = (eventId: string): KeysetOrder<AttendanceWithUser, Date> =
   tieBreaker: "userId",
   tieBreakerOf: (attendance) => attendance.userId,
 });
-
-/** `a AND b`, leaving out an empty side (no filter, or no cursor window). */
-function both(a: Prisma.EventWhereInput, b: Prisma.EventWhereInput): Prisma.EventWhereInput {
-  const isEmpty = (w: Prisma.EventWhereInput) => Object.keys(w).length === 0;
-  return isEmpty(a) ? b : isEmpty(b) ? a : { AND: [a, b] };
-}
 
 const isForeignKeyViolation = (error: unknown) => (error as { code?: string } | null)?.code === "P2003";
 
@@ -82,25 +79,34 @@ export function createEventService({ prisma, sql, users: { byIds: usersByIds } }
     return ids.map((id) => byId.get(id) ?? null);
   }
 
+  async function count(condition: Prisma.Sql): Promise<number> {
+    const [row] = await sql<{ count: number }>(Prisma.sql`SELECT count(*)::int AS "count" FROM "Event" WHERE ${condition}`);
+    return row!.count;
+  }
+
+  // Lists read through the driver directly (db/directSql.ts): a page of events runs on most
+  // requests, and Prisma's client costs more per statement than the statement does.
   function list(args: ConnectionArgs & EventListArgs): Promise<Connection<Event>> {
-    const filter = eventWhere(args.filter);
+    const condition = eventCondition(args.filter);
     const order = eventOrder(args.orderBy);
-    const select = selectOf(args.columns, "id", order.field);
+    const select = selectList(args.columns, "id", order.field as EventColumn);
     return keysetConnection(args, order, {
-      findMany: ({ where, orderBy, take }) =>
-        prisma.event.findMany({ where: both(filter, where as Prisma.EventWhereInput), orderBy, take, select }) as Promise<Event[]>,
-      count: () => prisma.event.count({ where: filter }),
+      findMany: (query) => {
+        const { window, orderAndLimit } = keysetClauses(order, query);
+        return sql<Event>(Prisma.sql`SELECT ${select} FROM "Event" WHERE ${condition} AND ${window} ${orderAndLimit}`);
+      },
+      count: () => count(condition),
     }, pageSizes);
   }
 
   async function page(args: PageArgs & EventListArgs): Promise<NumberedPage<Event>> {
     const { skip, take } = offsetWindow(args, MAX_PAGE_SIZE);
-    const where = eventWhere(args.filter);
+    const condition = eventCondition(args.filter);
     const order = eventOrder(args.orderBy);
-    const select = selectOf(args.columns, "id");
+    const select = selectList(args.columns, "id");
     const [items, total] = await Promise.all([
-      prisma.event.findMany({ where, orderBy: [{ [order.field]: order.direction }, { id: order.direction }], skip, take, select }) as Promise<Event[]>,
-      prisma.event.count({ where }),
+      sql<Event>(Prisma.sql`SELECT ${select} FROM "Event" WHERE ${condition} ${orderBySql(order, order.direction)} OFFSET ${skip} LIMIT ${take}`),
+      count(condition),
     ]);
     return numberedPage(args, items, total);
   }

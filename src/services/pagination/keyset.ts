@@ -47,10 +47,23 @@ export interface Connection<Node> {
   totalCount: () => Promise<number>;
 }
 
+/**
+ * One side of the window, for sources that write SQL: rows whose (sort key, tie-breaker) pair
+ * compares to (key, id) by `op`, as a row comparison: `(key, tieBreaker) > (k, id)`.
+ */
+export interface KeysetBound<V = unknown> {
+  op: ">" | ">=" | "<" | "<=";
+  key: V;
+  id: string;
+}
+
+/** The same query twice: as Prisma fragments, and as bounds and a direction for SQL sources. */
 export interface KeysetQuery {
   where: WhereFragment;
   orderBy: OrderByFragment[];
   take: number;
+  bounds: KeysetBound[];
+  direction: SortDirection;
 }
 
 export interface KeysetSource<Row> {
@@ -84,21 +97,30 @@ export function pageRequest(args: ConnectionArgs, limits: PageSizeLimits): { siz
   return last != null ? { size: last, backward: true } : { size: first ?? limits.defaultSize, backward: false };
 }
 
-/**
- * Rows strictly past `position` when walking in `direction` (inclusive: at or past it).
- * For ascending: key > k OR (key = k AND tieBreaker > id).
- */
-function beyond<V>(order: KeysetOrder<unknown, V>, position: CursorPosition<V>, direction: SortDirection, inclusive = false): WhereFragment {
-  const op = direction === "asc" ? "gt" : "lt";
+/** Rows strictly past `position` when walking in `direction` (inclusive: at or past it). */
+function beyond<V>(position: CursorPosition<V>, direction: SortDirection, inclusive = false): KeysetBound<V> {
+  const op = direction === "asc" ? ">" : "<";
+  return { op: inclusive ? `${op}=` : op, key: position.key, id: position.id };
+}
+
+const prismaOperator = { ">": "gt", ">=": "gte", "<": "lt", "<=": "lte" } as const;
+
+/** A bound as a Prisma fragment. For `>`: key > k OR (key = k AND tieBreaker > id). */
+function whereOf<V>(order: KeysetOrder<unknown, V>, bound: KeysetBound): WhereFragment {
   return {
     OR: [
-      { [order.field]: { [op]: position.key } },
-      { [order.field]: position.key, [order.tieBreaker]: { [inclusive ? `${op}e` : op]: position.id } },
+      { [order.field]: { [prismaOperator[bound.op[0] as ">" | "<"]]: bound.key } },
+      { [order.field]: bound.key, [order.tieBreaker]: { [prismaOperator[bound.op]]: bound.id } },
     ],
   };
 }
 
-function orderBy(order: KeysetOrder<unknown, unknown>, direction: SortDirection): OrderByFragment[] {
+function query<V>(order: KeysetOrder<unknown, V>, bounds: KeysetBound[], direction: SortDirection, take: number): KeysetQuery {
+  const where = bounds.length === 0 ? {} : and(bounds.map((bound) => whereOf(order, bound)));
+  return { where, orderBy: orderBy(order, direction), take, bounds, direction };
+}
+
+function orderBy<V>(order: KeysetOrder<unknown, V>, direction: SortDirection): OrderByFragment[] {
   return [{ [order.field]: direction }, { [order.tieBreaker]: direction }];
 }
 
@@ -128,25 +150,18 @@ export async function keysetConnection<Row, V, Node = Row>(
   const before = args.before != null ? decodeCursor(order.name, order.codec, args.before, "before") : null;
   const generic = order as KeysetOrder<unknown, V>;
 
-  const window: WhereFragment[] = [];
-  if (after) window.push(beyond(generic, after, order.direction));
-  if (before) window.push(beyond(generic, before, flip(order.direction)));
+  const window: KeysetBound[] = [];
+  if (after) window.push(beyond(after, order.direction));
+  if (before) window.push(beyond(before, flip(order.direction)));
   const walk = backward ? flip(order.direction) : order.direction;
 
   // The flag for the side the page does not extend to: is anything at or beyond that cursor?
   const oppositeCursor = backward ? before : after;
   const probe = oppositeCursor
-    ? source.findMany({
-        where: beyond(generic, oppositeCursor, backward ? order.direction : flip(order.direction), true),
-        orderBy: orderBy(generic, order.direction),
-        take: 1,
-      })
+    ? source.findMany(query(generic, [beyond(oppositeCursor, backward ? order.direction : flip(order.direction), true)], order.direction, 1))
     : Promise.resolve([]);
 
-  const [fetched, beyondOpposite] = await Promise.all([
-    source.findMany({ where: window.length ? and(window) : {}, orderBy: orderBy(generic, walk), take: size + 1 }),
-    probe,
-  ]);
+  const [fetched, beyondOpposite] = await Promise.all([source.findMany(query(generic, window, walk, size + 1)), probe]);
   const hasMore = fetched.length > size;
   const rows = fetched.slice(0, size);
   if (backward) rows.reverse();

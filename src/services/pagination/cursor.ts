@@ -20,7 +20,8 @@ export const dateKey: KeyCodec<Date> = {
 
 export const stringKey: KeyCodec<string> = {
   write: (value) => value,
-  read: (raw) => (typeof raw === "string" ? raw : undefined),
+  // No stored text holds NUL (PostgreSQL cannot): a key with one was not written by us.
+  read: (raw) => (typeof raw === "string" && !raw.includes("\u0000") ? raw : undefined),
 };
 
 /** bigint keys (e.g. an autoincrement sequence) as decimal strings: JSON has no bigint. */

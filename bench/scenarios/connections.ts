@@ -1,8 +1,8 @@
 // connections: N idle authenticated sockets, each with one roomEvents subscription; memory per
 // socket measured inside the server after a full GC, against raw ws holding the same sockets.
-import { closeAll, openMany, openRawSubscriber, type OpenSocket } from "../lib/clients.js";
+import { closeAll, openGraphqlWsSubscriber, openMany, openRawSubscriber, type OpenSocket } from "../lib/clients.js";
 import { connectionRoom, type Seeded } from "../lib/db.js";
-import { gql, openOurSubscribers, SOCKETS_PER_USER } from "../lib/ours.js";
+import { gql, openOurSubscribers, ROOM_EVENTS, SOCKETS_PER_USER } from "../lib/ours.js";
 import type { RunningServer } from "../lib/proc.js";
 import type { ScenarioReport, ServerResult } from "../lib/report.js";
 import { SCALE } from "../lib/scale.js";
@@ -78,13 +78,26 @@ export async function connections(seeded: Seeded): Promise<ScenarioReport> {
       await sleep(500);
     },
   };
-  const results = [await measure("ours", ours), await measure("wsRaw", raw)];
+  // The library floor: graphql-ws as its README sets it up, no auth, no yoga, nothing of ours.
+  const stock: SocketSide = {
+    start: () => startPeer("graphqlWsStock"),
+    open: (server, count) =>
+      openMany(count, 50, (i) =>
+        openGraphqlWsSubscriber(server.url.replace(/^http/, "ws") + "/graphql", { query: ROOM_EVENTS, variables: { room: roomOfSocket(i) }, onFrame: () => {} }),
+      ),
+    // No stats to ask: the subscribe frames follow the acks, so a second is ample to process them.
+    settled: async () => {
+      await sleep(1000);
+    },
+  };
+  const results = [await measure("ours", ours), await measure("graphqlWsStock", stock), await measure("wsRaw", raw)];
   return {
     id: "connections",
     title: "3. connections",
     method:
       `${SCALE.connections.toLocaleString("en-US")} sockets opened by the load process (50 handshakes in flight), ${SOCKETS_PER_USER} per user, spread over 100 rooms. ` +
       "ours: each socket authenticates in connection_init and starts one `roomEvents` subscription; the count is confirmed through `roomStats` before measuring. " +
+      "graphqlWsStock (the library floor): stock graphql-ws on `ws` (`useServer` from `graphql-ws/use/ws`, graphql-js, an in-process pub/sub), each socket sends connection_init without a token and starts the same `roomEvents` subscription. " +
       "wsRaw: each socket sends its room name and is kept in a Set. " +
       `Memory is read inside the server process after two forced GCs, once after a ${WARMUP_SOCKETS}-socket warm-up and once with every socket open; ` +
       `the difference is divided by the socket count. A fresh server per round, ${SCALE.rounds} rounds. sockets/s is the open-and-subscribe rate, for information. ` +

@@ -19,9 +19,9 @@ describe("socket sessions", () => {
     sessions.add(anonymous);
     expect(sessions.subscriptionsByField(["roomEvents", "other"])).toEqual({ roomEvents: 0, other: 0 });
     const [first, second, third] = [{}, {}, {}];
-    ana.startSubscription("1", "roomEvents", first, 5);
-    ana.startSubscription("2", "roomEvents", second, 5);
-    anonymous.startSubscription("1", "roomEvents", third, 5);
+    ana.startSubscription("1", { rootField: "roomEvents", payload: first, requestId: "r-first" }, 5);
+    ana.startSubscription("2", { rootField: "roomEvents", payload: second, requestId: "r-second" }, 5);
+    anonymous.startSubscription("1", { rootField: "roomEvents", payload: third, requestId: "r-third" }, 5);
     expect(sessions.subscriptionsByField(["roomEvents", "other"])).toEqual({ roomEvents: 3, other: 0 });
     expect(ana.endSubscription("1", third)).toBe(false); // another subscription's end
     expect(ana.endSubscription("1", first)).toBe(true);
@@ -38,12 +38,14 @@ describe("socket sessions", () => {
     const ana = session("ana");
     sessions.add(ana);
     const [earlier, later] = [{}, {}];
-    ana.startSubscription("1", "roomEvents", earlier, 5);
+    ana.startSubscription("1", { rootField: "roomEvents", payload: earlier, requestId: "r-earlier" }, 5);
     // The client completed "1" and subscribed again as "1" while the first one still tears down.
     expect(ana.forgetEnded((id) => id !== "1")).toBe(1);
-    ana.startSubscription("1", "roomEvents", later, 5);
+    ana.startSubscription("1", { rootField: "roomEvents", payload: later, requestId: "r-later" }, 5);
     expect(ana.endSubscription("1", earlier)).toBe(false);
     expect(sessions.subscriptionsByField(["roomEvents"])).toEqual({ roomEvents: 1 });
+    // Errors graphql-ws sends for "1" from now on belong to the later subscription's request.
+    expect(ana.requestIdOf("1")).toBe("r-later");
     expect(ana.endSubscription("1", later)).toBe(true);
     expect(sessions.subscriptionsByField(["roomEvents"])).toEqual({ roomEvents: 0 });
     ana.dispose();

@@ -115,6 +115,27 @@ describe("protocol", () => {
     raw.socket.send("{ not json");
     expect(await raw.closed).toBe(4400);
   });
+
+  it("answers a document whose operation cannot be identified with BAD_REQUEST, as over HTTP; the socket stays usable", async () => {
+    const user = await createUser(server);
+    const raw = rawSocket();
+    await raw.opened;
+    const until = async (count: number) => expect.poll(() => raw.messages.length, EVENTUALLY).toBeGreaterThanOrEqual(count);
+    raw.socket.send(JSON.stringify({ type: "connection_init", payload: { authorization: `Bearer ${user.accessToken}` } }));
+    await until(1);
+    const query = "query A { __typename } query B { __typename }";
+    raw.socket.send(JSON.stringify({ id: "1", type: "subscribe", payload: { query } }));
+    raw.socket.send(JSON.stringify({ id: "2", type: "subscribe", payload: { query, operationName: "C" } }));
+    raw.socket.send(JSON.stringify({ id: "3", type: "subscribe", payload: { query, operationName: "B" } }));
+    await until(5);
+    for (const id of ["1", "2"]) {
+      const answer = raw.messages.find((m) => m.id === id) as { type: string; payload: { message: string; extensions: Record<string, unknown> }[] };
+      expect(answer).toMatchObject({ type: "error", payload: [{ message: "Could not determine what operation to execute.", extensions: { code: "BAD_REQUEST" } }] });
+      expect(answer.payload[0]!.extensions.requestId).toEqual(expect.any(String));
+    }
+    expect(raw.messages.find((m) => m.id === "3")).toEqual({ id: "3", type: "next", payload: { data: { __typename: "Query" } } });
+    raw.socket.close();
+  });
 });
 
 describe("limits", () => {

@@ -15,15 +15,22 @@ export const CLOSE_TRY_AGAIN = 1011;
 // setTimeout fires at once for delays over 2^31 - 1 ms (about 24.8 days): wait in steps.
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
+export interface RunningSubscription {
+  rootField: string;
+  /**
+   * The client's subscribe payload: a client may reuse an id once it completed it, while the old
+   * one's teardown still runs, and the payload tells the two apart when graphql-ws reports each
+   * one's end.
+   */
+  payload: object;
+  requestId: string;
+}
+
 export class SocketSession implements AuthenticatedConnection {
   private current: Viewer | null;
   private expiry: NodeJS.Timeout | null = null;
-  /**
-   * The running subscriptions by id, with their root field and the client's subscribe payload:
-   * a client may reuse an id once it completed it, while the old one's teardown still runs, and
-   * the payload tells the two apart when graphql-ws reports each one's end.
-   */
-  private readonly subscriptions = new Map<string, { rootField: string; payload: object }>();
+  /** The running subscriptions by id. */
+  private readonly subscriptions = new Map<string, RunningSubscription>();
 
   constructor(
     readonly socket: WebSocket,
@@ -44,10 +51,15 @@ export class SocketSession implements AuthenticatedConnection {
   }
 
   /** False when the socket already runs `max` subscriptions. */
-  startSubscription(id: string, rootField: string, payload: object, max: number): boolean {
+  startSubscription(id: string, subscription: RunningSubscription, max: number): boolean {
     if (this.subscriptions.size >= max) return false;
-    this.subscriptions.set(id, { rootField, payload });
+    this.subscriptions.set(id, subscription);
     return true;
+  }
+
+  /** The request id of the running subscription `id`, for errors sent outside its execution. */
+  requestIdOf(id: string): string | undefined {
+    return this.subscriptions.get(id)?.requestId;
   }
 
   /** Adds this socket's running subscriptions to `counts`, by root field. */

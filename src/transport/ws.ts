@@ -142,13 +142,17 @@ export function attachWebSocketTransport({ httpServer, yoga, config, logger, ser
         }
         const errors = enveloped.validate(enveloped.schema, document);
         if (errors.length > 0) return refuse(errors);
+        // As over HTTP; left to graphql-ws, this client mistake would be an unexplained error.
+        if (!getOperationAST(document, params.operationName)) return refuse([new AppError("BAD_REQUEST", "Could not determine what operation to execute.")]);
         const subscriptionField = subscriptionFieldOf(document, params.operationName);
         if (subscriptionField !== null) {
           // graphql-ws drops an id from ctx.subscriptions as soon as the client completes it, and
           // then accepts the same id again (already in ctx.subscriptions now): the old one ended.
           const ended = session.forgetEnded((running) => running !== id && running in ctx.subscriptions);
           for (let i = 0; i < ended; i += 1) void connections.subscriptionEnded();
-          if (!session.startSubscription(id, subscriptionField, params, config.ws.maxSubscriptionsPerSocket)) return refuse([tooManySubscriptions()]);
+          if (!session.startSubscription(id, { rootField: subscriptionField, payload: params, requestId: ws.requestId }, config.ws.maxSubscriptionsPerSocket)) {
+            return refuse([tooManySubscriptions()]);
+          }
           void connections.subscriptionStarted();
           ws.directDelivery = directDelivery(ctx.extra.socket, ctx, id);
         }
@@ -176,8 +180,10 @@ export function attachWebSocketTransport({ httpServer, yoga, config, logger, ser
 
       // An error graphql-ws sends itself (a subscription source that throws mid-stream) carries
       // the raw message: mask and log it like any other error. Refusals above are already formatted.
-      onError: (_ctx, _id, _payload, errors) =>
-        errors.map((error) => (isFormatted(error) ? error : formatError(error, { logger: log })).toJSON()),
+      onError: (ctx, id, _payload, errors) => {
+        const requestId = ctx.extra.session?.requestIdOf(id);
+        return errors.map((error) => (isFormatted(error) ? error : formatError(error, { logger: log, requestId })).toJSON());
+      },
 
       onComplete: (ctx, id, payload) => {
         if (ctx.extra.session?.endSubscription(id, payload)) void connections.subscriptionEnded();

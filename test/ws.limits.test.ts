@@ -138,6 +138,29 @@ describe("protocol", () => {
   });
 });
 
+describe("subscription root field", () => {
+  it("refuses @skip/@include on it at validation; the socket and its other subscriptions carry on", async () => {
+    const slug = await createRoom(server, organizer.accessToken);
+    const [user, other] = [await createUser(server), await createUser(server)];
+    const socket = await connect({ token: user.accessToken });
+    const live = socket.subscribe(ROOM_EVENTS, { room: slug });
+    await live.until(isEvent("MemberJoined", user.id));
+    const conditional = [
+      `subscription { roomEvents(room: "${slug}") @skip(if: true) { __typename } }`,
+      `subscription ($on: Boolean!) { roomEvents(room: "${slug}") @include(if: $on) { __typename } }`,
+      `subscription { ... on Subscription @include(if: false) { roomEvents(room: "${slug}") { __typename } } }`,
+      `subscription { ...Root } fragment Root on Subscription { roomEvents(room: "${slug}") @skip(if: false) { __typename } }`,
+    ];
+    for (const query of conditional) {
+      const refused = socket.subscribe(query, { on: true });
+      expect(await errorCodeOf(refused), query).toBe("GRAPHQL_VALIDATION_FAILED");
+    }
+    const joined = await connect({ token: other.accessToken });
+    joined.subscribe(ROOM_EVENTS, { room: slug });
+    await live.until(isEvent("MemberJoined", other.id));
+  });
+});
+
 describe("limits", () => {
   it("closes a socket sending a frame over WS_MAX_PAYLOAD_BYTES with 1009; others are unaffected", async () => {
     const user = await createUser(server);

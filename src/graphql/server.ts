@@ -25,6 +25,7 @@ import { operationLogger } from "./operationLog.js";
 import { useAudit } from "./plugins/useAudit.js";
 import { useSharedSubscriptionExecution } from "./plugins/useSharedSubscriptionExecution.js";
 import { useWebSocketOnlySubscriptions } from "./plugins/useWebSocketOnlySubscriptions.js";
+import { useSubscriptionRootRule } from "./plugins/useSubscriptionRootRule.js";
 import { useOperationTiming, useResponseTime } from "./plugins/useTiming.js";
 import { operationMetrics } from "../metrics/operationMetrics.js";
 import { requestIdOf, useRequestId } from "./requestId.js";
@@ -79,6 +80,7 @@ export function createGraphQLServer({ config, logger, services, plugins = [] }: 
       useHttpRequestErrors({ maxBodyBytes: config.http.maxBodyBytes }),
       useIntrospectionSwitch(config.http.introspection),
       useQueryLimits(),
+      useSubscriptionRootRule(),
       useHideSuggestions(config.isProduction),
       // Before the timeout: the timeout wraps the compiled executor this installs.
       useCompiledExecution({ logger }),

@@ -140,7 +140,14 @@ export function attachWebSocketTransport({ httpServer, yoga, config, logger, ser
           if (error instanceof GraphQLError) return refuse([error]);
           throw error;
         }
-        const errors = enveloped.validate(enveloped.schema, document);
+        let errors: readonly GraphQLError[];
+        try {
+          errors = enveloped.validate(enveloped.schema, document);
+        } catch (error) {
+          // graphql-js rules may throw a GraphQLError instead of reporting it.
+          if (error instanceof GraphQLError) return refuse([error]);
+          throw error;
+        }
         if (errors.length > 0) return refuse(errors);
         // As over HTTP; left to graphql-ws, this client mistake would be an unexplained error.
         if (!getOperationAST(document, params.operationName)) return refuse([new AppError("BAD_REQUEST", "Could not determine what operation to execute.")]);

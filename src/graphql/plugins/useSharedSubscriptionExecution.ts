@@ -26,6 +26,7 @@ import { compileQuery, isCompiledQuery, type CompiledQuery } from "graphql-jit";
 import {
   createSourceEventStream,
   execute,
+  GraphQLError,
   TypeInfo,
   visit,
   visitWithTypeInfo,
@@ -114,7 +115,14 @@ export function useSharedSubscriptionExecution(options: SharedSubscriptionExecut
   }
 
   async function subscribe(args: ExecutionArgs) {
-    const source = await createSourceEventStream(args);
+    let source: Awaited<ReturnType<typeof createSourceEventStream>>;
+    try {
+      source = await createSourceEventStream(args);
+    } catch (error) {
+      // graphql-js throws what it did not expect; thrown, graphql-ws would close the whole socket
+      // (4500) and end the client's other subscriptions. As a result only this operation fails.
+      return { errors: [error instanceof GraphQLError ? error : new GraphQLError("Subscription failed to start", { originalError: error as Error })] };
+    }
     if (!(Symbol.asyncIterator in source)) return source;
     const key = operationKey(args);
     const delivery = (args.contextValue as Context).directDelivery;

@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase, type Database } from "../src/db/client.js";
 import { Prisma } from "../src/generated/prisma/client.js";
-import { createTestDatabase, type TestDatabase } from "./helpers/database.js";
+import { admin, createTestDatabase, type TestDatabase } from "./helpers/database.js";
 import { hasPostgres } from "./helpers/services.js";
 
 const ids = ["0190c6a2-7b3e-7000-8000-000000000001", "0190c6a2-7b3e-7000-8000-000000000002"];
@@ -41,6 +41,12 @@ for (const { name, embedded, skip } of databases) {
       expect(direct[1]).toEqual({ id: ids[1], label: null, small: 2, big: 8589934592n, flag: true, role: "ADMIN", at: stamp, never: null });
     });
 
+    it("reads timestamps of every supported year as written", async () => {
+      const stamps = ["0001-01-01T00:00:00.000Z", "0099-12-31T23:59:59.999Z", "1970-01-01T00:00:00.000Z", "9999-12-31T23:59:59.999Z"];
+      const rows = await db.sql<{ at: Date }>(Prisma.sql`SELECT unnest(${stamps}::timestamptz[]) AS "at"`);
+      expect(rows.map((row) => row.at.toISOString())).toEqual(stamps);
+    });
+
     it("is seen by onStatement listeners, and its errors carry the database's message", async () => {
       const seen: string[] = [];
       const stop = db.onStatement((sql) => seen.push(sql));
@@ -55,3 +61,27 @@ for (const { name, embedded, skip } of databases) {
     });
   });
 }
+
+describe.skipIf(!hasPostgres)("a PostgreSQL database whose default time zone is not UTC", () => {
+  let target: TestDatabase;
+  let db: Database;
+  beforeAll(async () => {
+    target = await createTestDatabase();
+    const name = new URL(target.url!).pathname.slice(1);
+    await admin((client) => client.query(`ALTER DATABASE "${name}" SET timezone = 'Europe/Amsterdam'`));
+    db = await openDatabase({ databaseUrl: target.url, dataDir: target.dataDir, log: () => undefined });
+  }, 60_000);
+  afterAll(async () => {
+    await db?.close();
+    await target?.drop();
+  });
+
+  it("is used in UTC sessions, so what Prisma writes reads the same through Database.sql", async () => {
+    expect(await db.sql(Prisma.sql`SELECT current_setting('TimeZone') AS "zone"`)).toEqual([{ zone: "UTC" }]);
+    const at = new Date("2026-07-01T20:00:00.000Z");
+    const user = await db.prisma.user.create({ data: { email: `tz-${Date.now()}@example.com`, passwordHash: "x", displayName: "Tz", createdAt: at } });
+    const [direct] = await db.sql<{ createdAt: Date }>(Prisma.sql`SELECT "createdAt" FROM "User" WHERE "id" = ${user.id}::uuid`);
+    expect(direct!.createdAt.toISOString()).toBe(at.toISOString());
+    expect((await db.prisma.user.findUniqueOrThrow({ where: { id: user.id } })).createdAt.toISOString()).toBe(at.toISOString());
+  });
+});

@@ -29,8 +29,12 @@ export function postgresSql(pool: pg.Pool, onStatement: (sql: string) => void): 
   };
 }
 
-// PGlite reads int8 as a number when it fits one, a bigint only when it does not.
-const pgliteParsers = { [INT8_OID]: (value: string) => BigInt(value) };
+const TIMESTAMPTZ_OID = 1184;
+
+// PGlite reads int8 as a number when it fits one, a bigint only when it does not; and it reads
+// timestamptz with `new Date(text)`, which takes years 0001–0099 for 1901–1999: pg's parser
+// (postgres-date) reads every year as written.
+const pgliteParsers = { [INT8_OID]: (value: string) => BigInt(value), [TIMESTAMPTZ_OID]: pg.types.getTypeParser(TIMESTAMPTZ_OID, "text") };
 
 export function pgliteSql(pglite: PGlite, onStatement: (sql: string) => void): DirectSql {
   return async <Row>(query: Sql) => {

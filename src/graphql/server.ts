@@ -26,6 +26,7 @@ import { useAudit } from "./plugins/useAudit.js";
 import { useSharedSubscriptionExecution } from "./plugins/useSharedSubscriptionExecution.js";
 import { useWebSocketOnlySubscriptions } from "./plugins/useWebSocketOnlySubscriptions.js";
 import { useSubscriptionRootRule } from "./plugins/useSubscriptionRootRule.js";
+import { useWellFormedText } from "./plugins/useWellFormedText.js";
 import { useOperationTiming, useResponseTime } from "./plugins/useTiming.js";
 import { operationMetrics } from "../metrics/operationMetrics.js";
 import { requestIdOf, useRequestId } from "./requestId.js";
@@ -81,6 +82,7 @@ export function createGraphQLServer({ config, logger, services, plugins = [] }: 
       useIntrospectionSwitch(config.http.introspection),
       useQueryLimits(),
       useSubscriptionRootRule(),
+      useWellFormedText(),
       useHideSuggestions(config.isProduction),
       // Before the timeout: the timeout wraps the compiled executor this installs.
       useCompiledExecution({ logger }),

@@ -1,5 +1,6 @@
 import { Kind } from "graphql";
 import { badUserInput } from "../errors.js";
+import { isSupportedInstant, SUPPORTED_RANGE } from "../instants.js";
 import { builder } from "./builder.js";
 
 const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/;
@@ -18,6 +19,7 @@ function parseDateTime(value: unknown): Date {
   }
   const date = new Date(value);
   if (Number.isNaN(date.getTime()) || !isCalendarDay(value)) throw badUserInput(`"${value}" is not a valid DateTime`);
+  if (!isSupportedInstant(date)) throw badUserInput(`"${value}" is outside the supported range (${SUPPORTED_RANGE})`);
   return date;
 }
 

@@ -1,6 +1,7 @@
 // Opaque connection cursors: base64url(JSON [orderName, sortKey, id]). The order name makes a
 // cursor from another sort order a client mistake instead of a silently wrong position.
 import { badUserInput } from "../../errors.js";
+import { isSupportedInstant } from "../../instants.js";
 
 /** How one sort key travels inside a cursor: written as JSON, read back with validation. */
 export interface KeyCodec<V> {
@@ -14,7 +15,7 @@ export const dateKey: KeyCodec<Date> = {
   read: (raw) => {
     if (typeof raw !== "string") return undefined;
     const date = new Date(raw);
-    return Number.isNaN(date.getTime()) || date.toISOString() !== raw ? undefined : date;
+    return Number.isNaN(date.getTime()) || !isSupportedInstant(date) || date.toISOString() !== raw ? undefined : date;
   },
 };
 
@@ -24,10 +25,17 @@ export const stringKey: KeyCodec<string> = {
   read: (raw) => (typeof raw === "string" && !raw.includes("\u0000") ? raw : undefined),
 };
 
-/** bigint keys (e.g. an autoincrement sequence) as decimal strings: JSON has no bigint. */
+const INT8_MIN = -(2n ** 63n);
+const INT8_MAX = 2n ** 63n - 1n;
+
+/** bigint keys (an int8 column, e.g. an autoincrement sequence) as decimal strings: JSON has no bigint. */
 export const bigintKey: KeyCodec<bigint> = {
   write: (value) => value.toString(),
-  read: (raw) => (typeof raw === "string" && /^-?\d{1,20}$/.test(raw) ? BigInt(raw) : undefined),
+  read: (raw) => {
+    if (typeof raw !== "string" || !/^-?\d{1,19}$/.test(raw)) return undefined;
+    const value = BigInt(raw);
+    return value >= INT8_MIN && value <= INT8_MAX ? value : undefined;
+  },
 };
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

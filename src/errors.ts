@@ -36,6 +36,11 @@ export class AppError extends GraphQLError {
   }
 }
 
+/** A client's value quoted in an error message, cut at 64 characters: errors do not echo large input back. */
+export function quoted(value: string): string {
+  return JSON.stringify(value.length > 64 ? `${value.slice(0, 64)}…` : value);
+}
+
 export const badUserInput = (message: string, issues?: Issue[]) =>
   new AppError("BAD_USER_INPUT", message, issues ? { issues } : {});
 export const notFound = (what: string) => new AppError("NOT_FOUND", `${what} not found`);

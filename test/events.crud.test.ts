@@ -348,4 +348,20 @@ describe("global ids", () => {
       expect(codes(await server.gql(query, { id }))).toEqual(["BAD_USER_INPUT"]);
     }
   });
+
+  it("names an event only by its own text: not with junk around it; padding is optional", async () => {
+    const event = await createEvent(owner);
+    for (const id of [`${event.id}$$$`, ` ${event.id} `, `${event.id.replace(/=+$/, "")}!`]) {
+      expect(codes(await server.gql(EVENT, { id })), id).toEqual(["BAD_USER_INPUT"]);
+    }
+    expect(owner.id).toMatch(/=$/); // "User:<uuid>" is 41 bytes: base64 pads it
+    const unpadded = owner.id.replace(/=+$/, "");
+    expect((await server.gql(`query ($id: ID!) { user(id: $id) { id } }`, { id: unpadded })).data.user).toEqual({ id: owner.id });
+  });
+
+  it("does not echo a huge id back in full", async () => {
+    const error = onlyError(await server.gql(EVENT, { id: "A".repeat(50_000) }));
+    expect(error.extensions?.code).toBe("BAD_USER_INPUT");
+    expect(error.message.length).toBeLessThan(200);
+  });
 });

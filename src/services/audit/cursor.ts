@@ -1,6 +1,6 @@
 // Opaque page cursors for the audit log: the (createdAt, id) of an entry, the same pair it is
 // ordered by, so a page starts exactly after the previous one even while rows are being added.
-import { badUserInput } from "../../errors.js";
+import { badUserInput, quoted } from "../../errors.js";
 import { isSupportedInstant } from "../../instants.js";
 
 export interface AuditCursor {
@@ -19,7 +19,7 @@ export function decodeAuditCursor(cursor: string): AuditCursor {
   const match = SHAPE.exec(Buffer.from(cursor, "base64url").toString("utf8"));
   const createdAt = match ? new Date(match[1]!) : null;
   if (!match || !createdAt || Number.isNaN(createdAt.getTime()) || !isSupportedInstant(createdAt)) {
-    throw badUserInput(`"${cursor}" is not a valid auditLog cursor`, [{ path: "after", message: "not a cursor from auditLog" }]);
+    throw badUserInput(`${quoted(cursor)} is not a valid auditLog cursor`, [{ path: "after", message: "not a cursor from auditLog" }]);
   }
   return { createdAt, id: match[2]! };
 }

@@ -1,7 +1,7 @@
 // Rooms themselves: created by organizers, listed and looked up by slug.
 import { z } from "zod";
 import { BoundedMap } from "../../boundedMap.js";
-import { conflict, notFound } from "../../errors.js";
+import { conflict, notFound, quoted } from "../../errors.js";
 import type { PrismaClient, Room } from "../../generated/prisma/client.js";
 import { parseInput } from "../../validation.js";
 
@@ -66,7 +66,7 @@ export function createRoomDirectory(prisma: PrismaClient) {
     /** NOT_FOUND for an unknown slug. */
     async require(slug: string): Promise<Room> {
       const room = await bySlug(slug);
-      if (!room) throw notFound(`Room "${slug}"`);
+      if (!room) throw notFound(`Room ${quoted(slug)}`);
       return room;
     },
 

@@ -2,7 +2,9 @@
 // body over MAX_BODY_BYTES, a missing CSRF header, ...) with an HTTP status but with its own code
 // or none. This gives each such error our code for its status, so the error mask keeps it
 // instead of turning it into INTERNAL_SERVER_ERROR. (A 406 or 415 from yoga has no body at all.)
-import type { ExecutionResult, GraphQLError } from "graphql";
+// Some of yoga's request parsers fail without any status (a GET's `variables` that is not JSON,
+// a multipart `operations` field that is not JSON): those are malformed requests too, 400.
+import { GraphQLError, type ExecutionResult } from "graphql";
 import type { Plugin } from "graphql-yoga";
 import { AppError, errorStatus, isErrorCode, type ErrorCode } from "../../errors.js";
 
@@ -19,6 +21,44 @@ interface HttpExtension {
   status?: number;
   headers?: Record<string, string>;
 }
+
+const GET_JSON_PARAMETERS = ["variables", "extensions"] as const;
+
+/** The message for a request parameter that is not JSON, naming it when it can be told (a GET's query string). */
+function invalidJsonMessage(request: Request): string {
+  if (request.method === "GET") {
+    const params = new URL(request.url, "http://localhost").searchParams;
+    for (const name of GET_JSON_PARAMETERS) {
+      const value = params.get(name);
+      if (!value) continue;
+      try {
+        JSON.parse(value);
+      } catch {
+        return `The "${name}" parameter is not valid JSON.`;
+      }
+    }
+  }
+  return 'The request\'s "variables" or "extensions" parameter is not valid JSON.';
+}
+
+/**
+ * What a request parser threw, as a 400 BAD_REQUEST when the request is malformed: JSON.parse's
+ * SyntaxError (its message, which can quote the request, is not passed on), or a GraphQLError
+ * without a status (yoga's multipart checks). Anything else (a body over the limit, an aborted
+ * request, a fault) is left as it is.
+ */
+function requestParseError(error: unknown, request: Request): unknown {
+  if (error instanceof SyntaxError) {
+    return new AppError("BAD_REQUEST", invalidJsonMessage(request), { http: { status: 400 } });
+  }
+  if (error instanceof GraphQLError && !(error.extensions?.http as HttpExtension | undefined)?.status) {
+    return new AppError("BAD_REQUEST", error.message, { http: { status: 400 } });
+  }
+  return error;
+}
+
+const isPromiseLike = (value: unknown): value is PromiseLike<unknown> =>
+  typeof (value as PromiseLike<unknown> | null)?.then === "function";
 
 export function useHttpRequestErrors({ maxBodyBytes }: { maxBodyBytes: number }): Plugin {
   const messageFor = (code: ErrorCode, error: GraphQLError) => {
@@ -45,6 +85,24 @@ export function useHttpRequestErrors({ maxBodyBytes }: { maxBodyBytes: number })
     });
   };
   return {
+    onRequestParse({ requestParser, setRequestParser }) {
+      if (!requestParser) return;
+      const parse = requestParser;
+      setRequestParser((req) => {
+        let parsed;
+        try {
+          parsed = parse(req);
+        } catch (error) {
+          throw requestParseError(error, req);
+        }
+        // A GET is parsed synchronously: it stays so.
+        return isPromiseLike(parsed)
+          ? Promise.resolve(parsed).catch((error: unknown) => {
+              throw requestParseError(error, req);
+            })
+          : parsed;
+      });
+    },
     onResultProcess({ result, setResult }) {
       if (Array.isArray(result) || !result || Symbol.asyncIterator in result) return;
       const { errors } = result as ExecutionResult;

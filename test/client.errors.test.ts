@@ -1,0 +1,55 @@
+// What a client sees when its request is wrong, over HTTP and over the WebSocket: malformed
+// requests are 400 BAD_REQUEST whatever the client accepts, error bodies carry no server
+// internals, variables that do not fit their type are BAD_USER_INPUT, and a socket's
+// authorization must be a string.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CSRF_HEADER } from "../src/graphql/plugins/useHttpRequestErrors.js";
+import { wsClient, wsOnce } from "./helpers/graphqlWs.js";
+import { startTestServer, type GraphQLResponse, type TestServer } from "./helpers/server.js";
+import { connectWs } from "./helpers/ws.js";
+
+let server: TestServer;
+beforeAll(async () => {
+  server = await startTestServer();
+});
+afterAll(() => server?.stop());
+
+const ACCEPTS = ["application/json", "application/graphql-response+json"] as const;
+const ROOMS = encodeURIComponent("{ rooms { slug } }");
+
+async function answer(response: Response) {
+  const body = (await response.json()) as GraphQLResponse;
+  expect(body.errors).toHaveLength(1);
+  return { status: response.status, error: body.errors![0]!, body };
+}
+
+/** A 400 BAD_REQUEST, consistent in status and body, with nothing but our own extensions. */
+function expectBadRequest({ status, error }: Awaited<ReturnType<typeof answer>>) {
+  expect(status).toBe(400);
+  expect(error.extensions).toMatchObject({ code: "BAD_REQUEST", statusCode: 400 });
+  expect(Object.keys(error.extensions).sort()).toEqual(["code", "requestId", "statusCode", "timestamp"]);
+}
+
+const post = (body: string, accept: string, headers: Record<string, string> = {}) =>
+  fetch(server.url, { method: "POST", headers: { "content-type": "application/json", accept, ...headers }, body });
+
+describe("malformed requests: HTTP 400 BAD_REQUEST", () => {
+  it.each(ACCEPTS)("a GET whose variables or extensions are not JSON (Accept: %s)", async (accept) => {
+    for (const name of ["variables", "extensions"]) {
+      const result = await answer(await fetch(`${server.url}?query=${ROOMS}&${name}=${encodeURIComponent("{bad")}`, { headers: { accept } }));
+      expectBadRequest(result);
+      expect(result.error.message).toBe(`The "${name}" parameter is not valid JSON.`);
+    }
+    expect(server.logs.join("")).not.toMatch(/unexpected error while handling a GraphQL operation/);
+  });
+
+  it.each(ACCEPTS)("a multipart POST whose operations or map are not JSON (Accept: %s)", async (accept) => {
+    for (const fields of [{ operations: "notjson", map: "x" }, { operations: JSON.stringify({ query: "{ rooms { slug } }" }), map: "x" }, { map: "{}" }]) {
+      const form = new FormData();
+      for (const [name, value] of Object.entries(fields)) form.set(name, value);
+      const result = await answer(await fetch(server.url, { method: "POST", headers: { accept, [CSRF_HEADER]: "1" }, body: form }));
+      expectBadRequest(result);
+      expect(result.error.message).toMatch(/^(Missing multipart form field|Multipart form field)/);
+    }
+  });
+});

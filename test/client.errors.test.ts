@@ -52,4 +52,19 @@ describe("malformed requests: HTTP 400 BAD_REQUEST", () => {
       expect(result.error.message).toMatch(/^(Missing multipart form field|Multipart form field)/);
     }
   });
+
+  it.each(ACCEPTS)("a request without a query (Accept: %s)", async (accept) => {
+    expectBadRequest(await answer(await fetch(`${server.url}?operationName=x`, { headers: { accept } })));
+    expectBadRequest(await answer(await post('{"query":null}', accept)));
+    expectBadRequest(await answer(await post(JSON.stringify({ extensions: { persistedQuery: { version: 1, sha256Hash: "0".repeat(64) } } }), accept)));
+  });
+
+  it("a document that does not parse or validate keeps 200 for application/json (GraphQL over HTTP)", async () => {
+    for (const [query, code] of [["{", "GRAPHQL_PARSE_FAILED"], ["{ nope }", "GRAPHQL_VALIDATION_FAILED"]] as const) {
+      const json = await answer(await post(JSON.stringify({ query }), "application/json"));
+      expect([json.status, json.error.extensions.code]).toEqual([200, code]);
+      const graphqlResponse = await answer(await post(JSON.stringify({ query }), "application/graphql-response+json"));
+      expect([graphqlResponse.status, graphqlResponse.error.extensions.code]).toEqual([400, code]);
+    }
+  });
 });

@@ -4,6 +4,11 @@
 // instead of turning it into INTERNAL_SERVER_ERROR. (A 406 or 415 from yoga has no body at all.)
 // Some of yoga's request parsers fail without any status (a GET's `variables` that is not JSON,
 // a multipart `operations` field that is not JSON): those are malformed requests too, 400.
+//
+// A malformed request is answered 400 whatever the client accepts. Yoga marks some of its refusals
+// (no query, invalid JSON) `http.spec`, which makes it answer 200 to `Accept: application/json`:
+// right for a document that does not parse or validate (the GraphQL-over-HTTP spec wants 200
+// there, and those keep it), not for a request that is not a GraphQL request at all.
 import { GraphQLError, type ExecutionResult } from "graphql";
 import type { Plugin } from "graphql-yoga";
 import { AppError, errorStatus, isErrorCode, type ErrorCode } from "../../errors.js";
@@ -20,6 +25,11 @@ export const CSRF_HEADER = "x-graphql-yoga-csrf";
 interface HttpExtension {
   status?: number;
   headers?: Record<string, string>;
+  spec?: boolean;
+}
+
+function withoutSpec({ spec: _spec, ...http }: HttpExtension): HttpExtension {
+  return http;
 }
 
 const GET_JSON_PARAMETERS = ["variables", "extensions"] as const;
@@ -73,14 +83,19 @@ export function useHttpRequestErrors({ maxBodyBytes }: { maxBodyBytes: number })
     // Document errors (syntax, validation, query limits) are named by the error mask.
     if (error.locations?.length || error.message.startsWith("Syntax Error")) return error;
     const http = error.extensions?.http as HttpExtension | undefined;
-    // Already ours and consistent (yoga's own 400 BAD_REQUEST, e.g. invalid JSON, stays as yoga
-    // made it: its `originalError` detail is what makes yoga answer 400 rather than 200).
     const own = error.extensions?.code;
-    if (isErrorCode(own) && (!http?.status || errorStatus[own] === http.status)) return error;
+    if (isErrorCode(own) && (!http?.status || errorStatus[own] === http.status)) {
+      // Already ours and consistent. Yoga's own BAD_REQUEST refusals (invalid JSON, no query)
+      // marked `spec` would be answered 200 to `Accept: application/json`: not a well-formed
+      // request, 400. (A query-limit GRAPHQL_VALIDATION_FAILED keeps `spec`: 200, as validation.)
+      if (own !== "BAD_REQUEST" || !http?.spec) return error;
+      const { http: _http, code: _code, ...extensions } = error.extensions;
+      return new AppError(own, error.message, { ...extensions, http: withoutSpec(http) });
+    }
     const code = http?.status ? CODE_BY_STATUS[http.status] : undefined;
     if (!code || !http) return error;
     return new AppError(code, messageFor(code, error), {
-      http,
+      http: code === "BAD_REQUEST" ? withoutSpec(http) : http,
       ...(code === "PAYLOAD_TOO_LARGE" ? { maxBytes: maxBodyBytes } : {}),
     });
   };

@@ -68,3 +68,26 @@ describe("malformed requests: HTTP 400 BAD_REQUEST", () => {
     }
   });
 });
+
+describe("error bodies carry no internals", () => {
+  it.each(ACCEPTS)("invalid JSON does not echo the body back (Accept: %s)", async (accept) => {
+    const cutOff = '{"query":"mutation { login(input: { email: \\"a@b.c\\", password: \\"hunter2-secret';
+    const response = await post(cutOff, accept);
+    const text = await response.clone().text();
+    expect(text).not.toContain("hunter2");
+    const result = await answer(response);
+    expectBadRequest(result);
+    expect(result.error.message).toBe("POST body sent invalid JSON.");
+  });
+
+  it("over the WebSocket, errors carry no `http` extension", async () => {
+    const client = wsClient(server);
+    try {
+      const result = await wsOnce(client, "query ($n: Int!) { events(first: $n) { totalCount } }", { n: "x" });
+      expect(result.errors![0]!.extensions).toMatchObject({ code: "BAD_USER_INPUT", statusCode: 400 });
+      expect(result.errors![0]!.extensions).not.toHaveProperty("http");
+    } finally {
+      await client.dispose();
+    }
+  });
+});

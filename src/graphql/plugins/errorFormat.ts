@@ -28,6 +28,9 @@ function isVariableValueError(error: GraphQLError): boolean {
   return !error.path && error.message.startsWith('Variable "$');
 }
 
+/** Extensions that describe the server's internals (a parser's message echoing the request body, a stack): never sent. */
+const INTERNAL_EXTENSIONS = ["originalError", "stack", "stacktrace", "exception", "cause"];
+
 function graphqlSpecCode(error: GraphQLError): ErrorCode | null {
   const existing = error.extensions?.code;
   if (isErrorCode(existing)) return existing;
@@ -91,9 +94,10 @@ export function formatError(error: GraphQLError, { requestId, logger, document }
     extensions = {};
   }
 
-  const { http: _http, ...publicExtensions } = extensions;
+  const { http, ...publicExtensions } = extensions;
+  for (const key of INTERNAL_EXTENSIONS) delete publicExtensions[key];
   const placed = error.nodes?.length || error.positions?.length ? undefined : positionsIn(document, error.locations);
-  return new GraphQLError(message, {
+  const formatted = new GraphQLError(message, {
     nodes: error.nodes,
     source: placed?.source ?? error.source,
     positions: placed?.positions ?? error.positions,
@@ -101,13 +105,17 @@ export function formatError(error: GraphQLError, { requestId, logger, document }
     originalError: original,
     extensions: {
       ...publicExtensions,
-      ...(extensions.http ? { http: extensions.http } : {}),
       code,
       statusCode: errorStatus[code],
       timestamp: new Date().toISOString(),
       ...(requestId ? { requestId } : {}),
     },
   });
+  // `http` (status, headers) is for yoga's HTTP response, which reads it from the error and
+  // leaves it out of the body. Not enumerable, so no other serialisation (graphql-ws's messages)
+  // sends it either.
+  if (http) Object.defineProperty(formatted.extensions, "http", { value: http, enumerable: false });
+  return formatted;
 }
 
 /** True once formatError has run on this error (so it is not formatted twice). */

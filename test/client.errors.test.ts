@@ -91,3 +91,27 @@ describe("error bodies carry no internals", () => {
     }
   });
 });
+
+describe("WebSocket authorization connection param", () => {
+  const outcome = async (connectionParams: Record<string, unknown>) => {
+    const socket = connectWs(server, { connectionParams });
+    try {
+      return await Promise.race([socket.connected.then(() => "connected"), socket.closed.then(({ code }) => code)]);
+    } finally {
+      await socket.dispose();
+    }
+  };
+
+  it("refuses one that is present but not a string, like a malformed token (4403)", async () => {
+    for (const authorization of [12345, {}, [], true, "garbage"]) {
+      expect(await outcome({ authorization }), JSON.stringify(authorization)).toBe(4403);
+    }
+    expect(await outcome({ Authorization: 12345 })).toBe(4403);
+  });
+
+  it("takes an absent or null one as anonymous", async () => {
+    for (const params of [{}, { authorization: null }, { authorization: undefined }]) {
+      expect(await outcome(params), JSON.stringify(params)).toBe("connected");
+    }
+  });
+});

@@ -39,9 +39,18 @@ interface SocketExtra {
   session?: SocketSession;
 }
 
+/**
+ * The connection's `authorization` param: null when absent (anonymous). Anything present but not
+ * a string (a number, an object) is refused like a malformed token (INVALID_TOKEN: close 4403),
+ * not taken as anonymous.
+ */
 function authorizationFrom(params: Record<string, unknown> | undefined): string | null {
   const value = params?.authorization ?? params?.Authorization;
-  return typeof value === "string" ? value : null;
+  if (value === undefined || value === null) return null;
+  if (typeof value !== "string") {
+    throw new AppError("INVALID_TOKEN", "The authorization connection param must be the string `Bearer <access token>`");
+  }
+  return value;
 }
 
 /**

@@ -92,6 +92,48 @@ describe("error bodies carry no internals", () => {
   });
 });
 
+describe("variables that do not fit their type: BAD_USER_INPUT", () => {
+  const cases = [
+    ["query ($n: Int!) { events(first: $n) { totalCount } }", { n: null }, /^Variable "\$n" of non-null type "Int!" must not be null\.$/],
+    ["query ($n: Int!) { events(first: $n) { totalCount } }", {}, /^Variable "\$n" of required type "Int!" was not provided\.$/],
+    ["query ($b: Boolean!) { rooms @include(if: $b) { slug } }", { b: null }, /^Variable "\$b" of non-null type "Boolean!" must not be null\.$/],
+    // Not compiled by graphql-jit (a non-null variable with a default): the same answer.
+    ["query ($n: Int! = 5) { events(first: $n) { totalCount } }", { n: null }, /^Variable "\$n" of non-null type "Int!" must not be null\.$/],
+  ] as const;
+
+  it.each(cases)("over HTTP: %s with %j", async (query, variables, message) => {
+    const response = await server.post({ query, variables });
+    expect(response.status).toBe(400);
+    const { errors } = (await response.json()) as GraphQLResponse;
+    expect(errors![0]!.message).toMatch(message);
+    expect(errors![0]).toMatchObject({ locations: [{ line: 1, column: 8 }], extensions: { code: "BAD_USER_INPUT", statusCode: 400 } });
+  });
+
+  it("over the WebSocket", async () => {
+    const client = wsClient(server);
+    try {
+      for (const [query, variables, message] of cases) {
+        const result = await wsOnce(client, query, variables);
+        expect(result.errors![0]!.message).toMatch(message);
+        expect(result.errors![0]!.extensions).toMatchObject({ code: "BAD_USER_INPUT", statusCode: 400 });
+      }
+    } finally {
+      await client.dispose();
+    }
+  });
+
+  it("a document that misuses a variable stays GRAPHQL_VALIDATION_FAILED; a good value runs (compiled)", async () => {
+    for (const query of ["query ($n: Int) { rooms { slug } }", "query ($b: Boolean) { rooms @include(if: $b) { slug } }"]) {
+      const result = await server.gql(query, {});
+      expect(result.errors![0]!.extensions.code).toBe("GRAPHQL_VALIDATION_FAILED");
+    }
+    const ok = await server.gql("query ($n: Int!) { events(first: $n) { totalCount } }", { n: 1 });
+    expect(ok.errors).toBeUndefined();
+    const included = await server.gql("query ($b: Boolean!) { rooms @include(if: $b) { slug } }", { b: true });
+    expect(included.errors).toBeUndefined();
+  });
+});
+
 describe("WebSocket authorization connection param", () => {
   const outcome = async (connectionParams: Record<string, unknown>) => {
     const socket = connectWs(server, { connectionParams });

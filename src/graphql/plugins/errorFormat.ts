@@ -28,6 +28,14 @@ function isVariableValueError(error: GraphQLError): boolean {
   return !error.path && error.message.startsWith('Variable "$');
 }
 
+/**
+ * The variable-coercion errors that carry no original error: null, or no value at all, for a
+ * non-null variable. The client's input like any other value that does not fit its type (not
+ * GRAPHQL_VALIDATION_FAILED, which the message prefix alone would also match: "Variable "$x" is
+ * never used" and the like are validation errors).
+ */
+const MISSING_VARIABLE_VALUE = /^Variable "\$[^"]+" of (?:non-null type "[^"]+" must not be null|required type "[^"]+" was not provided)\.$/;
+
 /** Extensions that describe the server's internals (a parser's message echoing the request body, a stack): never sent. */
 const INTERNAL_EXTENSIONS = ["originalError", "stack", "stacktrace", "exception", "cause"];
 
@@ -81,7 +89,10 @@ export function formatError(error: GraphQLError, { requestId, logger, document }
     if (code === "CONFLICT") message = "A record with these values already exists";
     if (code === "NOT_FOUND") message = "Record not found";
   } else {
-    code = graphqlSpecCode(error) ?? (error.locations?.length || error.nodes ? "GRAPHQL_VALIDATION_FAILED" : null);
+    code =
+      graphqlSpecCode(error) ??
+      (!error.path && MISSING_VARIABLE_VALUE.test(error.message) ? "BAD_USER_INPUT" : null) ??
+      (error.locations?.length || error.nodes ? "GRAPHQL_VALIDATION_FAILED" : null);
   }
 
   if (code === null || code === "INTERNAL_SERVER_ERROR") {

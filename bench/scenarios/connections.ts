@@ -101,13 +101,13 @@ export async function connections(seeded: Seeded): Promise<ScenarioReport> {
       "wsRaw: each socket sends its room name and is kept in a Set. " +
       `Memory is read inside the server process after two forced GCs, once after a ${WARMUP_SOCKETS}-socket warm-up and once with every socket open; ` +
       `the difference is divided by the socket count. A fresh server per round, ${SCALE.rounds} rounds. sockets/s is the open-and-subscribe rate, for information. ` +
-      "The gap is judged on the heap: at the default sizes the RSS difference moves by several KiB per socket between rounds (pages handed back to the system in between), the heap does not.",
+      "The gap is judged on the heap: at 2,000 sockets the RSS difference moved by several KiB per socket between rounds (pages handed back to the system in between), the heap did not.",
     metrics: [
       { key: "rssKiBPerSocket", label: "RSS KiB/socket", higherIsBetter: false, digits: 2 },
       { key: "heapKiBPerSocket", label: "heap KiB/socket", higherIsBetter: false, digits: 2 },
       { key: "socketsPerSec", label: "sockets/s opened", higherIsBetter: true, digits: 0 },
     ],
-    // RSS deltas move by several KiB per socket between rounds at the default 2,000 sockets (even
+    // RSS deltas move by several KiB per socket between rounds at 2,000 sockets (even
     // below zero: pages V8 and the allocator hand back in between); the heap is the steady figure.
     primary: "heapKiBPerSocket",
     results,

@@ -205,7 +205,7 @@ describe("auditLog", () => {
   });
 
   it("rejects a bad cursor, a page size out of 1..100 and a malformed user id", async () => {
-    for (const variables of [{ after: "bm90LWEtY3Vyc29y" }, { first: 0 }, { first: 101 }, { filter: { userId: "nope" } }]) {
+    for (const variables of [{ after: "bm90LWEtY3Vyc29y" }, { after: "" }, { first: 0 }, { first: 101 }, { filter: { userId: "nope" } }, { filter: { userId: "" } }]) {
       const result = await server.gql(AUDIT_LOG, variables, { token: admin.accessToken });
       expect(result.errors![0]!.extensions.code).toBe("BAD_USER_INPUT");
     }

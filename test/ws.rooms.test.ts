@@ -230,6 +230,7 @@ describe("resume with since", () => {
     expect(await errorCodeOf(socket.subscribe(ROOM_EVENTS, { room: slug, since: elsewhere.messageId }))).toBe("BAD_USER_INPUT");
     expect(await errorCodeOf(socket.subscribe(ROOM_EVENTS, { room: slug, since: "not-an-id" }))).toBe("BAD_USER_INPUT");
     expect(await errorCodeOf(socket.subscribe(ROOM_EVENTS, { room: slug, since: user.id }))).toBe("BAD_USER_INPUT");
+    expect(await errorCodeOf(socket.subscribe(ROOM_EVENTS, { room: slug, since: "" }))).toBe("BAD_USER_INPUT"); // not "no since"
   });
 });
 

@@ -60,7 +60,7 @@ builder.queryField("auditLog", (t) =>
       const page = await services.audit.page({
         first: first ?? DEFAULT_AUDIT_PAGE,
         after,
-        filter: filter ? { ...filter, userId: filter.userId ? decodeIdOf("User", filter.userId) : null } : undefined,
+        filter: filter ? { ...filter, userId: filter.userId != null ? decodeIdOf("User", filter.userId) : null } : undefined,
       });
       const edges = page.entries.map((node) => ({ cursor: services.audit.cursorOf(node), node }));
       return {

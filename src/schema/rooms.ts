@@ -207,7 +207,7 @@ builder.subscriptionField("roomEvents", (t) =>
     },
     directives: { auth: {} },
     subscribe: (_root, { room, since, excludeSelf }, { viewer, services }) =>
-      services.rooms.roomEvents(viewer!, { room, since: since ? decodeIdOf("Message", since) : null, excludeSelf }),
+      services.rooms.roomEvents(viewer!, { room, since: since != null ? decodeIdOf("Message", since) : null, excludeSelf }),
     resolve: (event: RoomEventShape) => event,
   }),
 );

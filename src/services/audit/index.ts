@@ -63,7 +63,7 @@ export function createAuditService({ prisma, sql, logger }: { prisma: PrismaClie
     async page({ first, after, filter }: { first: number; after?: string | null; filter?: AuditFilter }): Promise<AuditPage> {
       await writer.flush();
       const where = whereOf(filter);
-      const cursor = after ? decodeAuditCursor(after) : null;
+      const cursor = after != null ? decodeAuditCursor(after) : null;
       const rows = await prisma.auditLog.findMany({
         where: cursor
           ? {

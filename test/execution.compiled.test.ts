@@ -1,9 +1,11 @@
-// Queries and mutations run compiled by graphql-jit (useCompiledExecution). What clients see must
+// Queries and single-field mutations run compiled by graphql-jit (useCompiledExecution). What clients see must
 // not change with it: errors keep their locations and path, variables that do not coerce are
 // refused as graphql-js refuses them (400, the scalar's own message), and a variable leaving out
 // an input field that has a default still gets the default.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createRoom } from "./helpers/rooms.js";
 import { startTestServer, type GraphQLResponse, type TestServer } from "./helpers/server.js";
+import { createUser } from "./helpers/users.js";
 
 let server: TestServer;
 beforeAll(async () => {
@@ -40,6 +42,23 @@ describe("compiled execution", () => {
   it("applies an input field's default when a variable leaves it out", async () => {
     const result = await server.gql("query ($o: EventOrder) { events(first: 1, orderBy: $o) { totalCount } }", { o: { field: "TITLE" } });
     expect(result.errors).toBeUndefined();
+  });
+
+  it("stops a mutation at a root field whose non-null result failed: later fields never run", async () => {
+    const organizer = await createUser(server, { role: "ORGANIZER" });
+    const room = await createRoom(server, organizer.accessToken);
+    const result = await server.gql(
+      `mutation ($room: String!) {
+        a: attendEvent(id: "bogus") { id }
+        b: sendMessage(input: { room: $room, text: "must not be stored" }) { messageId }
+      }`,
+      { room },
+      { token: organizer.accessToken },
+    );
+    expect(result.data).toBeNull();
+    expect(result.errors).toHaveLength(1);
+    const messages = await server.gql(`query ($slug: String!) { room(slug: $slug) { messages(first: 5) { edges { node { id } } } } }`, { slug: room });
+    expect(messages.data.room.messages.edges).toEqual([]);
   });
 
   it("applies a non-null variable's default when the request leaves it out", async () => {

@@ -1,4 +1,4 @@
-// Queries and mutations run through graphql-jit: each document is compiled once into a function
+// Queries and single-field mutations run through graphql-jit: each document is compiled once into a function
 // specialised for its selection set, instead of graphql-js walking the AST on every request
 // (about a fifth of the server's CPU per request on the http-read benchmark, see BENCHMARKS.md).
 // The compiled function is cached per parsed document (yoga's parser cache hands back the same
@@ -53,10 +53,20 @@ export function compilableVariables(schema: GraphQLSchema, operation: OperationD
   return unsafe ? null : definitions;
 }
 
+/**
+ * graphql-jit runs every root field of a mutation even after one whose non-null result failed,
+ * where graphql-js stops at it (the spec's serial execution: data is null, later fields never
+ * run). Only a mutation of one root field is compiled, so none runs unseen by its caller.
+ */
+const isSingleFieldMutation = (operation: OperationDefinitionNode) =>
+  operation.selectionSet.selections.length === 1 && operation.selectionSet.selections[0]!.kind === Kind.FIELD;
+
 export function useCompiledExecution({ logger }: { logger: Logger }): Plugin {
-  const decided = perOperation((schema, operation) =>
-    operation && operation.operation !== "subscription" ? compilableVariables(schema, operation) : null,
-  );
+  const decided = perOperation((schema, operation) => {
+    if (!operation || operation.operation === "subscription") return null;
+    if (operation.operation === "mutation" && !isSingleFieldMutation(operation)) return null;
+    return compilableVariables(schema, operation);
+  });
   return useGraphQlJit(
     {},
     {

@@ -285,6 +285,23 @@ describe.skipIf(!hasPostgres)("execution timeout (EXECUTION_TIMEOUT_MS)", () => 
     expect(after.data.rooms.length).toBeGreaterThan(0);
   });
 
+  it("does not time mutations: one stuck past the limit answers with what it did", async () => {
+    const organizer = await createUser(server, { role: "ORGANIZER" });
+    const slug = `timed-${Date.now()}`;
+    await locker.query("BEGIN");
+    await locker.query('LOCK TABLE "Room" IN ACCESS EXCLUSIVE MODE');
+    let created: Promise<GraphQLResponse>;
+    try {
+      created = server.gql(`mutation ($slug: String!) { createRoom(input: { slug: $slug, name: "Timed" }) { slug } }`, { slug }, { token: organizer.accessToken });
+      await new Promise((resolve) => setTimeout(resolve, 800)); // well past the 300 ms limit
+    } finally {
+      await locker.query("ROLLBACK");
+    }
+    const result = await created;
+    expect(result.errors).toBeUndefined();
+    expect(result.data.createRoom).toEqual({ slug });
+  });
+
   it("does not time subscriptions: one outlives the limit and still delivers", async () => {
     const listener = await createUser(server);
     const speaker = await createUser(server);

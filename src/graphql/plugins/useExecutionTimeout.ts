@@ -1,7 +1,10 @@
-// EXECUTION_TIMEOUT_MS: a query or mutation still running after the limit answers
-// SERVICE_UNAVAILABLE at once. The abort signal is handed to the executor too, for resolvers that
-// honour it, but the answer does not wait for them: the compiled executor (graphql-jit) does not
-// watch the signal. Subscriptions are long-lived by design and are not timed.
+// EXECUTION_TIMEOUT_MS: a query still running after the limit answers SERVICE_UNAVAILABLE at
+// once. The abort signal is handed to the executor too, for resolvers that honour it, but the
+// answer does not wait for them: the compiled executor (graphql-jit) does not watch the signal.
+// Mutations are not timed: what they started (a stored message, a session) would carry on after
+// an answer saying "aborted, try again", and the retry would do it twice. Their statements have
+// the database's own limits. Subscriptions are long-lived by design and are not timed either.
+import { getOperationAST } from "graphql";
 import { AppError } from "../../errors.js";
 import type { Plugin } from "graphql-yoga";
 
@@ -16,6 +19,7 @@ export function executionTimeoutError(timeoutMs: number): AppError {
 export function useExecutionTimeout(timeoutMs: number): Plugin {
   return {
     onExecute({ args, executeFn, setExecuteFn }) {
+      if (getOperationAST(args.document, args.operationName)?.operation === "mutation") return;
       setExecuteFn(async (executionArgs) => {
         const timeout = new AbortController();
         const timer = setTimeout(() => timeout.abort(executionTimeoutError(timeoutMs)), timeoutMs);

@@ -136,12 +136,20 @@ describe("refresh tokens", () => {
     expect(results.filter((r) => codeOf(r) === "INVALID_TOKEN")).toHaveLength(1);
     const rows = await server.app.services.prisma.refreshToken.findMany({ where: { session: { userId: user.rawId } } });
     expect(rows).toHaveLength(2); // the spent one and the single one issued
+    // The winner's new pair works: losing a race is not a theft.
+    const winner = succeeded[0]!.data.refresh;
+    expect((await me(winner.accessToken)).data.me.id).toBe(user.id);
+    expect((await refresh(winner.refreshToken)).errors).toBeUndefined();
   });
 
   it("ten concurrent refreshes with one token: exactly one succeeds", async () => {
     const user = await createUser(server);
     const results = await Promise.all(Array.from({ length: 10 }, () => refresh(user.refreshToken)));
-    expect(results.filter((r) => !r.errors)).toHaveLength(1);
+    const succeeded = results.filter((r) => !r.errors);
+    expect(succeeded).toHaveLength(1);
+    // Any later presentation of the spent token is reuse: the family, the winner's pair included, is revoked.
+    expect(codeOf(await refresh(user.refreshToken))).toBe("INVALID_TOKEN");
+    expect(codeOf(await refresh(succeeded[0]!.data.refresh.refreshToken))).toBe("INVALID_TOKEN");
   });
 
   it("an expired refresh token is INVALID_TOKEN", async () => {

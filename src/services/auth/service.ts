@@ -166,8 +166,10 @@ export function createAuthService({ config, logger, prisma, sql, redis }: AuthSe
     },
 
     /**
-     * Spends a refresh token and returns a new pair in the same session. A spent token presented
-     * again, including by the loser of two concurrent refreshes, revokes the whole family.
+     * Spends a refresh token and returns a new pair in the same session. A token already spent
+     * when presented again revokes the whole family (theft). Of concurrent refreshes of one unspent
+     * token exactly one wins and its new pair stays good; the others get INVALID_TOKEN only (two
+     * tabs refreshing at once are not a theft, and would otherwise sign each other out).
      */
     async refresh(refreshToken: string): Promise<AuthSession> {
       const tokenHash = hashRefreshToken(refreshToken);
@@ -200,8 +202,7 @@ export function createAuthService({ config, logger, prisma, sql, redis }: AuthSe
         return true;
       });
       if (!rotated) {
-        log.warn({ userId: session.userId, sessionId: session.id }, "refresh token spent concurrently: session revoked");
-        await revokeFamily(session);
+        log.info({ userId: session.userId, sessionId: session.id }, "refresh token spent by a concurrent refresh");
         throw invalidRefreshToken();
       }
       return issue(session.user, session.id, next, expiresAt);

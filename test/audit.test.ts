@@ -3,6 +3,7 @@
 import { createClient } from "graphql-ws";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
+import { createRoom, SEND_MESSAGE } from "./helpers/rooms.js";
 import { startTestServer, type GraphQLResponse, type TestServer } from "./helpers/server.js";
 import { createUser, type TestUser } from "./helpers/users.js";
 
@@ -54,6 +55,18 @@ describe("recording", () => {
     for (const secret of [user.password, body.data.login.accessToken, body.data.login.refreshToken]) {
       expect(stored).not.toContain(secret);
     }
+  });
+
+  it("records a sent message with the message as its target (the receipt's messageId)", async () => {
+    const organizer = await createUser(server, { role: "ORGANIZER" });
+    const room = await createRoom(server, organizer.accessToken);
+    const response = await server.post(
+      { query: SEND_MESSAGE, variables: { input: { room, text: "audited" } } },
+      { authorization: `Bearer ${organizer.accessToken}`, "x-request-id": "audit-send" },
+    );
+    const body = (await response.json()) as GraphQLResponse;
+    expect(body.errors).toBeUndefined();
+    expect(await auditRows("audit-send")).toMatchObject([{ operation: "sendMessage", outcome: "OK", targetId: body.data.sendMessage.messageId }]);
   });
 
   it("records a failed sign-in with its error code and without the password tried", async () => {

@@ -70,23 +70,37 @@ function captureMutationCalls(schema: GraphQLSchema) {
 const isNodeType = (type: GraphQLNamedType): type is GraphQLObjectType =>
   isObjectType(type) && type.getInterfaces().some((i) => i.name === "Node");
 
+/** The Node type an ID field of a payload names by convention: `messageId` → Message. */
+function nodeTypeNamedBy(schema: GraphQLSchema, fieldName: string): GraphQLObjectType | null {
+  if (!fieldName.endsWith("Id") || fieldName.length < 3) return null;
+  const type = schema.getType(fieldName[0]!.toUpperCase() + fieldName.slice(1, -2));
+  return type && isNodeType(type) ? type : null;
+}
+
 /**
  * The global id of the node a mutation returned: the value itself when its type is a Node (a row,
- * or just its id), or, for a payload type, the one singular Node field it carries (AuthPayload.user).
+ * or just its id), or, for a payload type, the one singular Node field it carries (AuthPayload.user)
+ * or else the one `<node>Id` field (MessageReceipt.messageId).
  */
-function returnedNodeId(type: GraphQLNamedType, value: unknown, lookInside = true): string | null {
+function returnedNodeId(schema: GraphQLSchema, type: GraphQLNamedType, value: unknown, lookInside = true): string | null {
   if (value === null || value === undefined) return null;
   if (isNodeType(type)) {
     const raw = typeof value === "object" ? (value as { id?: unknown }).id : value;
     return typeof raw === "string" || typeof raw === "number" ? encodeGlobalId(type.name, raw) : null;
   }
   if (!lookInside || !isObjectType(type) || typeof value !== "object") return null;
-  const nodeFields = Object.values(type.getFields()).filter(
-    (f) => !isListType(getNullableType(f.type)) && isNodeType(getNamedType(f.type)),
-  );
-  if (nodeFields.length !== 1) return null;
-  const [field] = nodeFields;
-  return returnedNodeId(getNamedType(field!.type), (value as Record<string, unknown>)[field!.name], false);
+  const fields = Object.values(type.getFields());
+  const nodeFields = fields.filter((f) => !isListType(getNullableType(f.type)) && isNodeType(getNamedType(f.type)));
+  if (nodeFields.length === 1) {
+    const [field] = nodeFields;
+    return returnedNodeId(schema, getNamedType(field!.type), (value as Record<string, unknown>)[field!.name], false);
+  }
+  const idFields = fields.flatMap((f) => {
+    const node = getNamedType(f.type).name === "ID" ? nodeTypeNamedBy(schema, f.name) : null;
+    return node ? [{ field: f.name, node }] : [];
+  });
+  if (nodeFields.length > 0 || idFields.length !== 1) return null;
+  return returnedNodeId(schema, idFields[0]!.node, (value as Record<string, unknown>)[idFields[0]!.field], false);
 }
 
 function codeOf(extensions: Record<string, unknown> | undefined): string {
@@ -133,7 +147,7 @@ export function useAudit({ audit }: { audit: AuditService }): Plugin<Context> {
             ? calls.map((call) => ({
                 ...base,
                 operation: call.field,
-                targetId: call.idArg ?? returnedNodeId(getNamedType(call.returnType), call.value),
+                targetId: call.idArg ?? returnedNodeId(args.schema, getNamedType(call.returnType), call.value),
                 outcome: outcomeOf(call.responseKey, result),
               }))
             : result.errors?.length

@@ -48,7 +48,7 @@ describe("token expiry on a socket", () => {
 
     const again = connectWs(server, { token: user.accessToken });
     clients.push(again);
-    expect((await closeOf(again)).code).toBe(4403);
+    expect(await closeOf(again)).toEqual({ code: 4403, reason: "Access token expired" });
   });
 
   it("keeps a socket past its first token's expiry after authenticateConnection with a fresh token", async () => {

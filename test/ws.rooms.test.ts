@@ -257,10 +257,10 @@ describe("errors and access", () => {
     const user = await createUser(server);
     const client = connectWs(server, { token: `${user.accessToken}x` });
     clients.push(client);
-    expect((await closeOf(client)).code).toBe(4403);
+    expect(await closeOf(client)).toEqual({ code: 4403, reason: "Invalid access token" });
     const garbage = connectWs(server, { connectionParams: { authorization: "Basic abc" } });
     clients.push(garbage);
-    expect((await closeOf(garbage)).code).toBe(4403);
+    expect(await closeOf(garbage)).toEqual({ code: 4403, reason: "Invalid access token" });
   });
 
   it("closes the sockets of a user who signs out everywhere with 4403", async () => {

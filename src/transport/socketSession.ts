@@ -7,6 +7,8 @@ import type { AuthenticatedConnection } from "../services/rooms/index.js";
 
 /** graphql-ws clients reconnect on 4403 (with fresh credentials); see NOTES.md. */
 export const CLOSE_AUTH = 4403;
+/** The close reason when the socket's access token expired (refresh, then reconnect). */
+export const TOKEN_EXPIRED_REASON = "Access token expired";
 /** Fatal for graphql-ws clients: reconnecting would be refused again. */
 export const CLOSE_TOO_MANY_SOCKETS = 4429;
 /** Try again: a service this socket needs is unavailable. */
@@ -107,7 +109,7 @@ export class SocketSession implements AuthenticatedConnection {
     if (!viewer) return;
     const wait = () => {
       const remaining = viewer.tokenExpiresAt.getTime() - Date.now();
-      if (remaining <= 0) return this.closeForAuth("Access token expired");
+      if (remaining <= 0) return this.closeForAuth(TOKEN_EXPIRED_REASON);
       this.expiry = setTimeout(wait, Math.min(remaining, MAX_TIMER_MS));
     };
     wait();

@@ -20,7 +20,7 @@ import type { Services } from "../services/index.js";
 import { directDelivery } from "./directDelivery.js";
 import { serveGraphqlWs } from "./graphqlWsOnWs.js";
 import { keepSocketsAlive } from "./keepalive.js";
-import { CLOSE_TOO_MANY_SOCKETS, CLOSE_TRY_AGAIN, SocketSession, SocketSessions } from "./socketSession.js";
+import { CLOSE_AUTH, CLOSE_TOO_MANY_SOCKETS, CLOSE_TRY_AGAIN, SocketSession, SocketSessions, TOKEN_EXPIRED_REASON } from "./socketSession.js";
 
 type Enveloped = ReturnType<GraphQLServer["getEnveloped"]>;
 
@@ -99,8 +99,11 @@ export function attachWebSocketTransport({ httpServer, yoga, config, logger, ser
         try {
           viewer = await services.auth.viewerFromAuthorization(authorizationFrom(ctx.connectionParams));
         } catch (error) {
-          if (error instanceof AppError) return false; // graphql-ws closes with 4403 Forbidden
-          throw error;
+          if (!(error instanceof AppError)) throw error;
+          // 4403 either way (graphql-ws clients reconnect on it); the reason tells a client
+          // whether to refresh first or to sign in again, as TOKEN_EXPIRED / INVALID_TOKEN do on HTTP.
+          socket.close(CLOSE_AUTH, error.code === "TOKEN_EXPIRED" ? TOKEN_EXPIRED_REASON : "Invalid access token");
+          return false;
         }
         let admission;
         try {
@@ -109,7 +112,10 @@ export function attachWebSocketTransport({ httpServer, yoga, config, logger, ser
           socket.close(CLOSE_TRY_AGAIN, "Try again later");
           return false;
         }
-        if (admission === "token-expired") return false; // 4403, like any other bad token
+        if (admission === "token-expired") {
+          socket.close(CLOSE_AUTH, TOKEN_EXPIRED_REASON);
+          return false;
+        }
         if (admission === "too-many-connections") {
           socket.close(CLOSE_TOO_MANY_SOCKETS, `Too many connections (at most ${config.ws.maxSocketsPerUser} per user)`);
           return false;

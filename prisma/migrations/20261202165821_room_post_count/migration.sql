@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "Room" ADD COLUMN     "postCount" BIGINT NOT NULL DEFAULT 0;

@@ -75,6 +75,33 @@ describe.skipIf(!hasRedis || !hasPostgres)("rooms across instances (Redis)", () 
     }
   });
 
+  it("delivers simultaneous posts through both instances in history order on both", async () => {
+    const slug = await createRoom(a, organizer.accessToken);
+    const [readerA, readerB, ...senders] = await Promise.all(Array.from({ length: 8 }, () => createUser(a)));
+    const messagesOf = async (server: TestServer, reader: TestUser, count: number) => {
+      const events = (await connect(server, reader.accessToken)).subscribe(ROOM_EVENTS, { room: slug });
+      await events.until(isEvent("MemberJoined", reader.id));
+      return async () => {
+        const ids: string[] = [];
+        while (ids.length < count) {
+          const event = eventOf(await events.next());
+          if (event.__typename === "MessagePosted") ids.push(event.message.id);
+        }
+        return ids;
+      };
+    };
+    const count = senders.length * 3;
+    const onA = await messagesOf(a, readerA!, count);
+    const onB = await messagesOf(b, readerB!, count);
+    await Promise.all(
+      senders.flatMap((sender, i) => [0, 1, 2].map((j) => sendMessage(i % 2 ? a : b, sender.accessToken, { room: slug, text: `m${i}-${j}` }))),
+    );
+    const history = await a.gql(`query ($slug: String!) { room(slug: $slug) { messages(first: 100) { edges { node { id } } } } }`, { slug });
+    const stored = history.data.room.messages.edges.map((e: { node: { id: string } }) => e.node.id);
+    expect(await onA()).toEqual(stored);
+    expect(await onB()).toEqual(stored);
+  });
+
   it("counts a user with tabs on two instances once, and lets them leave when the last tab goes", async () => {
     const slug = await createRoom(a, organizer.accessToken);
     const [watcher, carla] = await Promise.all([createUser(a), createUser(a)]);

@@ -222,6 +222,35 @@ describe("resume with since", () => {
     expect(texts.at(-1)).toBe("end");
   });
 
+  it("delivers simultaneous posts in history order, so the last one received is a safe since", async () => {
+    const slug = await createRoom(server, organizer.accessToken);
+    const [reader, ...senders] = await Promise.all(Array.from({ length: 9 }, () => createUser(server)));
+    const MESSAGE = (value: Record<string, any>) => value?.roomEvents?.__typename === "MessagePosted";
+    const live = (await connect(reader!.accessToken)).subscribe(ROOM_EVENTS, { room: slug });
+    await live.until(isEvent("MemberJoined", reader!.id));
+    const texts = senders.flatMap((sender, i) => [0, 1, 2].map((j) => ({ sender, text: `m${i}-${j}` })));
+    await Promise.all(texts.map(({ sender, text }) => sendMessage(server, sender.accessToken, { room: slug, text })));
+
+    const history = await server.gql(`query ($slug: String!) { room(slug: $slug) { messages(first: 100) { edges { node { id } } } } }`, { slug });
+    const stored = history.data.room.messages.edges.map((e: { node: { id: string } }) => e.node.id);
+    const received: string[] = [];
+    while (received.length < stored.length) {
+      const result = await live.next();
+      if (MESSAGE(result.data as Record<string, any>)) received.push(eventOf(result).message.id);
+    }
+    expect(received).toEqual(stored);
+
+    // Resuming after any message received gives exactly the ones after it.
+    const cut = Math.floor(stored.length / 3);
+    const resumed = (await connect(reader!.accessToken)).subscribe(ROOM_EVENTS, { room: slug, since: received[cut - 1] });
+    const replayed: string[] = [];
+    while (replayed.length < stored.length - cut) {
+      const result = await resumed.next();
+      if (MESSAGE(result.data as Record<string, any>)) replayed.push(eventOf(result).message.id);
+    }
+    expect(replayed).toEqual(stored.slice(cut));
+  });
+
   it("refuses a since from another room, or one that is not a message id, with BAD_USER_INPUT", async () => {
     const [slug, other] = await Promise.all([createRoom(server, organizer.accessToken), createRoom(server, organizer.accessToken)]);
     const user = await createUser(server);

@@ -10,14 +10,18 @@ export type Author = PublicUser;
  * execution has to look the author up again.
  */
 export type PostedMessage = Message & { author?: Author };
-export type MessagePostedEvent = { kind: "MessagePosted"; roomId: string; message: PostedMessage };
+/**
+ * `postNumber`: on live events, the message's place among the room's posts (1, 2, 3, … in commit
+ * order, see messages.ts); replayed history has none.
+ */
+export type MessagePostedEvent = { kind: "MessagePosted"; roomId: string; message: PostedMessage; postNumber?: bigint };
 export type MemberEvent = { kind: "MemberJoined" | "MemberLeft"; roomId: string; userId: string; memberCount: number; at: Date };
 export type RoomEvent = MessagePostedEvent | MemberEvent;
 
 type WireAuthor = Omit<Author, "createdAt" | "updatedAt"> & { createdAt: string; updatedAt: string };
 type WireMessage = Omit<Message, "seq" | "createdAt"> & { seq: string; createdAt: string; author?: WireAuthor };
 type WireEvent =
-  | { kind: "MessagePosted"; roomId: string; message: WireMessage }
+  | { kind: "MessagePosted"; roomId: string; message: WireMessage; postNumber?: string }
   | (Omit<MemberEvent, "at"> & { at: string });
 
 /** How an event encoded by the instance `origin` starts (the origin is its first key). */
@@ -29,6 +33,7 @@ export function encodeRoomEvent(event: RoomEvent, origin: string): string {
     event.kind === "MessagePosted"
       ? {
           ...event,
+          postNumber: String(event.postNumber ?? ""),
           message: {
             ...event.message,
             seq: event.message.seq.toString(),
@@ -55,7 +60,7 @@ export function decodeRoomEvent(raw: string): RoomEvent | null {
       if (author?.id === message.authorId) {
         posted.author = { ...author, createdAt: new Date(author.createdAt), updatedAt: new Date(author.updatedAt) };
       }
-      return { kind: "MessagePosted", roomId: wire.roomId, message: posted };
+      return { kind: "MessagePosted", roomId: wire.roomId, message: posted, ...(typeof wire.postNumber === "string" && wire.postNumber ? { postNumber: BigInt(wire.postNumber) } : {}) };
     }
     if ((wire.kind === "MemberJoined" || wire.kind === "MemberLeft") && typeof wire.userId === "string") {
       const { kind, roomId, userId, memberCount, at } = wire;

@@ -46,7 +46,8 @@ export interface RoomEventsArgs {
 export function createRoomsService({ config, logger, prisma, sql, redis, metrics, verifyAccessToken }: RoomsServiceDeps) {
   const log = logger.child({ component: "rooms" });
   const prefix = config.rooms.redisKeyPrefix;
-  const bus = redis ? createRedisRoomEventBus(redis, prefix, log) : createMemoryRoomEventBus(log);
+  const postCountOf = (roomId: string) => messages.postCount(roomId);
+  const bus = redis ? createRedisRoomEventBus(redis, prefix, log, postCountOf) : createMemoryRoomEventBus(log, postCountOf);
   let onPresenceChanges = (_changes: { arrivals: Departure[]; departures: Departure[] }) => {};
   const store = redis
     ? createRedisStore({
@@ -82,11 +83,12 @@ export function createRoomsService({ config, logger, prisma, sql, redis, metrics
     async sendMessage(author: Viewer, input: NewMessage & { room: string }): Promise<MessageReceipt> {
       const valid = messages.validate(input);
       const room = await directory.require(input.room);
-      const { message, created } = await messages.store(room.id, author.id, valid);
-      if (created) {
+      const stored = await messages.store(room.id, author.id, valid);
+      const { message } = stored;
+      if (stored.created) {
         metrics.messagesSent.inc();
         // Stored already: a failed fan-out loses no message (subscribers resume with since).
-        await bus.publish({ kind: "MessagePosted", roomId: room.id, message }).catch((error: Error) => {
+        await bus.publish({ kind: "MessagePosted", roomId: room.id, message, postNumber: stored.postNumber }).catch((error: Error) => {
           log.error({ err: error.message, roomId: room.id, messageId: message.id }, "could not publish a message");
         });
       }

@@ -60,6 +60,9 @@ const messageOrder: KeysetOrder<Message, bigint> = {
   tieBreakerOf: (message) => message.id,
 };
 
+// The room's post number of a stored message, selected next to its columns (not a column of its own).
+const POST_NUMBER = "post.number";
+
 // The author's public columns, selected as "author.<field>" next to the stored message's own.
 const AUTHOR_PREFIX = "author.";
 const AUTHOR_COLUMNS = publicUserColumns("u", AUTHOR_PREFIX);
@@ -92,21 +95,37 @@ export function createMessageStore(prisma: PrismaClient, sql: DirectSql) {
       roomId: string,
       authorId: string,
       input: { text: string; clientMessageId: string | null },
-    ): Promise<{ message: PostedMessage; created: true } | { message: Message; created: false }> {
+    ): Promise<{ message: PostedMessage; postNumber: bigint; created: true } | { message: Message; created: false }> {
       const { text, clientMessageId } = input;
-      // ON CONFLICT waits for a concurrent insert of the same retry to commit, then skips.
+      // The room's post number is taken first, under the room row's lock until commit: posts to one
+      // room commit one after the other, numbered without gaps in commit (and seq) order, which
+      // live delivery follows (postOrder.ts). A retry's conflict still takes a number (a gap the
+      // delivery waits out briefly). ON CONFLICT waits for a concurrent insert of the same retry
+      // to commit, then skips.
       const [row] = await sql(Prisma.sql`
-        WITH m AS (
+        WITH p AS (
+          UPDATE "Room" SET "postCount" = "postCount" + 1 WHERE "id" = ${roomId}::uuid RETURNING "postCount"
+        ), m AS (
           INSERT INTO "Message" ("id", "roomId", "authorId", "text", "clientMessageId")
-          VALUES (${uuidv7()}::uuid, ${roomId}::uuid, ${authorId}::uuid, ${text}, ${clientMessageId})
+          SELECT ${uuidv7()}::uuid, ${roomId}::uuid, ${authorId}::uuid, ${text}, ${clientMessageId} FROM p
           ON CONFLICT ("authorId", "clientMessageId") DO NOTHING
           RETURNING *
         )
-        SELECT m.*, ${AUTHOR_COLUMNS} FROM m JOIN "User" u ON u."id" = m."authorId"`);
-      if (row) return { message: postedMessageOf(row), created: true };
+        SELECT m.*, p."postCount" AS "${Prisma.raw(POST_NUMBER)}", ${AUTHOR_COLUMNS}
+        FROM m CROSS JOIN p JOIN "User" u ON u."id" = m."authorId"`);
+      if (row) {
+        const { [POST_NUMBER]: postNumber, ...posted } = row;
+        return { message: postedMessageOf(posted), postNumber: BigInt(postNumber as bigint | string), created: true };
+      }
       const first = clientMessageId ? await byClientId(authorId, clientMessageId) : null;
       if (!first) throw new Error("a message was neither stored nor found as an earlier retry");
       return { message: first, created: false };
+    },
+
+    /** How many posts the room has had (0 for no room). */
+    async postCount(roomId: string): Promise<bigint> {
+      const room = await prisma.room.findUnique({ where: { id: roomId }, select: { postCount: true } });
+      return room?.postCount ?? 0n;
     },
 
     history(roomId: string, args: ConnectionArgs): Promise<Connection<Message>> {

@@ -57,6 +57,14 @@ describe("with SLOW_OPERATION_MS=0 and METRICS_TOKEN set", () => {
     expect(parseError.headers.get("x-response-time")).toMatch(/^\d+\.\dms$/);
   });
 
+  it("sends X-Response-Time from every other route too: health, readiness, metrics, not found", async () => {
+    for (const [path, status] of [["/health", 200], ["/ready", 200], ["/metrics", 401], ["/nowhere", 404]] as const) {
+      const response = await fetch(new URL(path, server.url));
+      expect(response.status, path).toBe(status);
+      expect(response.headers.get("x-response-time"), path).toMatch(/^\d+\.\dms$/);
+    }
+  });
+
   it("logs a slow-operation warning with name, type, duration, user and request id", async () => {
     const user = await createUser(server);
     const response = await server.post(

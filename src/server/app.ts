@@ -12,6 +12,7 @@ import { createRedis } from "../redis.js";
 import { createServices } from "../services/index.js";
 import { attachWebSocketTransport } from "../transport/ws.js";
 import { readinessCheck } from "./readiness.js";
+import { timeResponse } from "./responseTime.js";
 import { METRICS_PATH, metricsRoute } from "./metricsRoute.js";
 import { health, notFound, ready } from "./routes.js";
 
@@ -47,6 +48,7 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
   const httpServer = createServer((req: IncomingMessage, res: ServerResponse) => {
     const path = (req.url ?? "/").split("?")[0];
     if (path === GRAPHQL_PATH) return void yoga(req, res);
+    timeResponse(res);
     if (path === "/health") return health(req, res);
     if (path === "/ready") return void ready(req, res, checkReadiness);
     if (path === METRICS_PATH) return void serveMetrics(req, res);

@@ -78,6 +78,10 @@ describe("requests refused before any GraphQL work", () => {
     const put = await refusal(await fetch(server.url, { method: "PUT", headers: { "content-type": "application/json" }, body: "{}" }));
     expect(put.status).toBe(405);
     expect(put.error.extensions).toMatchObject({ code: "METHOD_NOT_ALLOWED", statusCode: 405 });
+    // Without a body or content type too (not a CSRF refusal: only GET and POST are served).
+    const del = await refusal(await fetch(server.url, { method: "DELETE" }));
+    expect(del.status).toBe(405);
+    expect(del.error.extensions).toMatchObject({ code: "METHOD_NOT_ALLOWED", statusCode: 405 });
 
     const mutationOverGet = await refusal(
       await fetch(`${server.url}?query=${encodeURIComponent("mutation { logoutAll }")}`, {

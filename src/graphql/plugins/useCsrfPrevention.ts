@@ -20,7 +20,11 @@ export function useCsrfPrevention({ trustedOrigins }: { trustedOrigins: string[]
   const trusted = new Set(trustedOrigins);
   return {
     onRequestParse(payload) {
-      if (payload.request.method === "GET" && !isCrossSiteBrowserRequest(payload.request, trusted)) return;
+      const { method } = payload.request;
+      // A browser sends other methods (PUT, DELETE…) cross-site only after a CORS preflight: no
+      // forgery to prevent. They get yoga's 405 like any method it does not serve.
+      if (method !== "GET" && method !== "POST" && method !== "HEAD") return;
+      if (method === "GET" && !isCrossSiteBrowserRequest(payload.request, trusted)) return;
       return yogaCsrf.onRequestParse?.(payload);
     },
   };

@@ -84,4 +84,17 @@ describe.skipIf(!hasPostgres)("a PostgreSQL database whose default time zone is 
     expect(direct!.createdAt.toISOString()).toBe(at.toISOString());
     expect((await db.prisma.user.findUniqueOrThrow({ where: { id: user.id } })).createdAt.toISOString()).toBe(at.toISOString());
   });
+
+  it("stays UTC when DATABASE_URL carries startup options of its own", async () => {
+    const url = new URL(target.url!);
+    url.searchParams.set("options", "-c search_path=public");
+    const other = await openDatabase({ databaseUrl: url.toString(), dataDir: target.dataDir, log: () => undefined });
+    try {
+      expect(await other.sql(Prisma.sql`SELECT current_setting('TimeZone') AS "zone", current_setting('search_path') AS "path"`)).toEqual([
+        { zone: "UTC", path: "public" },
+      ]);
+    } finally {
+      await other.close();
+    }
+  });
 });

@@ -38,6 +38,7 @@ describe("PostOrder", () => {
     vi.advanceTimersByTime(HOLD_MS - 1);
     expect(out).toEqual(["m5"]);
     vi.advanceTimersByTime(1);
+    vi.runOnlyPendingTimers(); // the flush runs in setImmediate, after pending socket reads
     expect(out).toEqual(["m5", "m7", "m8"]);
     order.accept(post(6)); // late: handed on rather than lost
     order.accept(post(9));
@@ -56,6 +57,21 @@ describe("PostOrder", () => {
     expect(out).toEqual(["MemberJoined", "m10"]);
     order.accept(post(11));
     expect(out).toEqual(["MemberJoined", "m10", "m11", "m12"]);
+    order.close();
+  });
+
+  it("gives a gap still open after the one waited for closed its own full wait", () => {
+    vi.useFakeTimers();
+    const { out, order } = ordered(0n);
+    order.accept(post(2));
+    order.accept(post(4));
+    vi.advanceTimersByTime(HOLD_MS - 5);
+    order.accept(post(1));
+    expect(out).toEqual(["m1", "m2"]);
+    vi.advanceTimersByTime(HOLD_MS - 5); // past the first wait's end, not the second's
+    expect(out).toEqual(["m1", "m2"]); // 4 still waits for 3
+    order.accept(post(3));
+    expect(out).toEqual(["m1", "m2", "m3", "m4"]);
     order.close();
   });
 

@@ -145,6 +145,9 @@ describe("messages", () => {
     await sendMessage(server, gina.accessToken, { room: slug, text: "after" });
     expect(eventOf(await events.next()).message.text).toBe("once");
     expect(eventOf(await events.next()).message.text).toBe("after");
+    // The retry took no post number: no gap for live delivery to wait out.
+    const room = await server.app.services.prisma.room.findUniqueOrThrow({ where: { slug } });
+    expect(room.postCount).toBe(2n);
   });
 });
 

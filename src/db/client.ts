@@ -45,9 +45,12 @@ async function openPostgres(connectionString: string, opts: OpenDatabaseOptions)
   const log = toLogger(opts.log);
   await migrateDatabase({ kind: "postgres", connectionString }, { log: opts.log });
   // One pool for Prisma and for the direct statements; ended after Prisma lets go of it.
+  const pool = new pg.Pool({ connectionString, max: opts.poolMax });
   // Sessions in UTC whatever the database's default: Prisma's adapter sends timestamps as text
-  // without an offset (read in the session's zone), the direct statements with one.
-  const pool = new pg.Pool({ connectionString, max: opts.poolMax, options: "-c TimeZone=UTC" });
+  // without an offset (read in the session's zone), the direct statements with one. Set on each
+  // new connection (queued before any other query on it); a startup `options` parameter would be
+  // overridden by one in DATABASE_URL.
+  pool.on("connect", (client) => void client.query("SET TIME ZONE 'UTC'").catch(() => undefined));
   // For as long as the pool lives (Prisma's own listener goes at $disconnect): a connection the
   // server drops is an event to log, not an uncaught error.
   pool.on("error", (error) => log.warn(`postgres pool error: ${error.message}`));

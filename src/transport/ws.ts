@@ -39,6 +39,13 @@ interface SocketExtra {
   session?: SocketSession;
 }
 
+/** The 4403 close reason for a refused connection_init: what HTTP would say, in a few words. */
+function closeReasonFor(error: AppError): string {
+  if (error.code === "TOKEN_EXPIRED") return TOKEN_EXPIRED_REASON;
+  if (error.code === "INVALID_TOKEN") return "Invalid access token";
+  return error.message.slice(0, 100); // e.g. FORBIDDEN for a disabled account
+}
+
 /**
  * The connection's `authorization` param: null when absent (anonymous). Anything present but not
  * a string (a number, an object) is refused like a malformed token (INVALID_TOKEN: close 4403),
@@ -102,7 +109,7 @@ export function attachWebSocketTransport({ httpServer, yoga, config, logger, ser
           if (!(error instanceof AppError)) throw error;
           // 4403 either way (graphql-ws clients reconnect on it); the reason tells a client
           // whether to refresh first or to sign in again, as TOKEN_EXPIRED / INVALID_TOKEN do on HTTP.
-          socket.close(CLOSE_AUTH, error.code === "TOKEN_EXPIRED" ? TOKEN_EXPIRED_REASON : "Invalid access token");
+          socket.close(CLOSE_AUTH, closeReasonFor(error));
           return false;
         }
         let admission;

@@ -99,12 +99,15 @@ export function createMessageStore(prisma: PrismaClient, sql: DirectSql) {
       const { text, clientMessageId } = input;
       // The room's post number is taken first, under the room row's lock until commit: posts to one
       // room commit one after the other, numbered without gaps in commit (and seq) order, which
-      // live delivery follows (postOrder.ts). A retry's conflict still takes a number (a gap the
-      // delivery waits out briefly). ON CONFLICT waits for a concurrent insert of the same retry
-      // to commit, then skips.
+      // live delivery follows (postOrder.ts). A retry of a stored message takes no number; only
+      // two sends of one clientMessageId racing can waste one (a gap delivery waits out briefly).
+      // ON CONFLICT waits for a concurrent insert of the same retry to commit, then skips.
+      const retry = clientMessageId
+        ? Prisma.sql`AND NOT EXISTS (SELECT 1 FROM "Message" WHERE "authorId" = ${authorId}::uuid AND "clientMessageId" = ${clientMessageId})`
+        : Prisma.empty;
       const [row] = await sql(Prisma.sql`
         WITH p AS (
-          UPDATE "Room" SET "postCount" = "postCount" + 1 WHERE "id" = ${roomId}::uuid RETURNING "postCount"
+          UPDATE "Room" SET "postCount" = "postCount" + 1 WHERE "id" = ${roomId}::uuid ${retry} RETURNING "postCount"
         ), m AS (
           INSERT INTO "Message" ("id", "roomId", "authorId", "text", "clientMessageId")
           SELECT ${uuidv7()}::uuid, ${roomId}::uuid, ${authorId}::uuid, ${text}, ${clientMessageId} FROM p

@@ -30,7 +30,7 @@ export class PostOrder {
     if (number === undefined || (this.last !== null && number <= this.last)) return this.release(event);
     if (!this.started || (this.last !== null && number !== this.last + 1n)) {
       this.held.set(number, event);
-      if (this.started) this.timer ??= setTimeout(() => this.flush(), this.holdMs);
+      if (this.started) this.timer ??= this.waitForGap();
       return;
     }
     this.last = number;
@@ -51,7 +51,7 @@ export class PostOrder {
       this.held.delete(number);
     }
     this.drain();
-    if (this.held.size > 0) this.timer ??= setTimeout(() => this.flush(), this.holdMs);
+    if (this.held.size > 0) this.timer ??= this.waitForGap();
   }
 
   /** Stops waiting: nothing is handed on any more. */
@@ -62,15 +62,27 @@ export class PostOrder {
   }
 
   private drain(): void {
+    let moved = false;
     for (let next = this.held.get(this.last! + 1n); next; next = this.held.get(this.last! + 1n)) {
       this.held.delete(this.last! + 1n);
       this.last! += 1n;
       this.release(next);
+      moved = true;
     }
-    if (this.held.size === 0 && this.timer) {
-      clearTimeout(this.timer);
-      this.timer = null;
-    }
+    if (!moved || !this.timer) return;
+    // The gap waited for is closed: a gap still open further on gets its own full wait.
+    clearTimeout(this.timer);
+    this.timer = this.held.size > 0 ? this.waitForGap() : null;
+  }
+
+  /**
+   * Flushes after holdMs. Through setImmediate: after a stall of the event loop, timers run before
+   * pending socket reads, and the post waited for may be sitting in one of them.
+   */
+  private waitForGap(): NodeJS.Timeout {
+    // Unless a later wait replaced this one meanwhile, or everything came (or the order closed).
+    const timer: NodeJS.Timeout = setTimeout(() => setImmediate(() => this.timer === timer && this.flush()), this.holdMs);
+    return timer;
   }
 
   /** The wait is over: what is held goes on in number order, gaps and all. */

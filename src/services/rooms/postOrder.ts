@@ -3,8 +3,9 @@
 // events reach an instance in the order their senders publish them, which concurrent senders (on
 // one instance or several) can swap. An event whose predecessor has not arrived yet is held until
 // it does, so every subscriber gets a room's messages in history order, and the last one it got
-// is a safe `since` to resume from. A number that never comes (a retry's conflict took one and
-// stored nothing; a publish that failed) holds the next events at most HOLD_MS.
+// is a safe `since` to resume from. A number that never comes (two racing sends of one
+// clientMessageId took two and stored one; a publish that failed) holds the next events at most
+// HOLD_MS.
 //
 // The order starts from the room's post count read once this instance listens to the room
 // (start()): posts up to it came before and go on as they arrive; until then posts wait.

@@ -4,6 +4,7 @@
 // every message sent or page read. The statement text and values are Prisma.sql templates still.
 import type { PGlite } from "@electric-sql/pglite";
 import pg from "pg";
+import { Prisma } from "../generated/prisma/client.js";
 import type { Sql } from "../generated/prisma/internal/prismaNamespace.js";
 
 /**
@@ -14,6 +15,9 @@ import type { Sql } from "../generated/prisma/internal/prismaNamespace.js";
 export type DirectSql = <Row = Record<string, unknown>>(query: Sql) => Promise<Row[]>;
 
 const INT8_OID = 20;
+
+/** A Date as a statement value: ISO text cast in SQL, so pg and PGlite send the same instant. */
+export const timestamptz = (date: Date) => Prisma.sql`${date.toISOString()}::timestamptz`;
 
 // pg reads int8 as a string (it may not fit a number); Prisma's raw queries give a bigint.
 const prismaLikeTypes = {

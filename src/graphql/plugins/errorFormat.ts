@@ -3,7 +3,6 @@
 // full on the server only (in every environment: the log line carries the same requestId).
 import { GraphQLError, type DocumentNode, type ExecutionResult, type SourceLocation } from "graphql";
 import { DATABASE_UNAVAILABLE_MESSAGE, isDatabaseUnavailable } from "../../db/unavailable.js";
-import { isUnstorableText, UNSTORABLE_TEXT_MESSAGE } from "../../db/unstorableText.js";
 import { errorStatus, isErrorCode, type ErrorCode } from "../../errors.js";
 import type { Logger } from "../../logger.js";
 
@@ -79,10 +78,6 @@ export function formatError(error: GraphQLError, { requestId, logger, document }
     logger.warn({ requestId, err: original, path: error.path?.join(".") }, "database unavailable");
     code = "SERVICE_UNAVAILABLE";
     message = DATABASE_UNAVAILABLE_MESSAGE;
-    extensions = {};
-  } else if (original && isUnstorableText(original)) {
-    code = "BAD_USER_INPUT";
-    message = UNSTORABLE_TEXT_MESSAGE;
     extensions = {};
   } else if (original) {
     code = prismaCode(original as PrismaLikeError);

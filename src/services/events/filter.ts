@@ -1,6 +1,7 @@
 // EventFilter → an SQL condition on "Event". Every given criterion narrows the result (they
 // compose with AND). Matching follows what Prisma's `equals`/`contains` with mode "insensitive"
 // send, ILIKE, with the user's text escaped so `%` and `_` match themselves.
+import { timestamptz } from "../../db/directSql.js";
 import { Prisma } from "../../generated/prisma/client.js";
 import { parseInput } from "../../validation.js";
 import { filterSchema, type EventFilter } from "./validation.js";
@@ -17,8 +18,8 @@ export function eventCondition(filter: EventFilter | null | undefined): Prisma.S
   if (f.city) conditions.push(Prisma.sql`"city" ILIKE ${escapeLike(f.city)}`);
   // Sent as text[]: PGlite serializes an array only for a type it knows, and an enum's is not one.
   if (f.kinds?.length) conditions.push(Prisma.sql`"kind" = ANY(${f.kinds}::text[]::"EventKind"[])`);
-  if (f.startsAfter) conditions.push(Prisma.sql`"startsAt" >= ${f.startsAfter.toISOString()}::timestamptz`);
-  if (f.startsBefore) conditions.push(Prisma.sql`"startsAt" < ${f.startsBefore.toISOString()}::timestamptz`);
+  if (f.startsAfter) conditions.push(Prisma.sql`"startsAt" >= ${timestamptz(f.startsAfter)}`);
+  if (f.startsBefore) conditions.push(Prisma.sql`"startsAt" < ${timestamptz(f.startsBefore)}`);
   if (f.search) {
     const pattern = `%${escapeLike(f.search)}%`;
     conditions.push(Prisma.sql`("title" ILIKE ${pattern} OR "description" ILIKE ${pattern})`);

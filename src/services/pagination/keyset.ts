@@ -116,8 +116,18 @@ function whereOf<V>(order: KeysetOrder<unknown, V>, bound: KeysetBound): WhereFr
 }
 
 function query<V>(order: KeysetOrder<unknown, V>, bounds: KeysetBound[], direction: SortDirection, take: number): KeysetQuery {
-  const where = bounds.length === 0 ? {} : and(bounds.map((bound) => whereOf(order, bound)));
-  return { where, orderBy: orderBy(order, direction), take, bounds, direction };
+  return {
+    take,
+    bounds,
+    direction,
+    // Read by Prisma sources only: SQL sources never build them.
+    get where() {
+      return bounds.length === 0 ? {} : and(bounds.map((bound) => whereOf(order, bound)));
+    },
+    get orderBy() {
+      return orderBy(order, direction);
+    },
+  };
 }
 
 function orderBy<V>(order: KeysetOrder<unknown, V>, direction: SortDirection): OrderByFragment[] {

@@ -1,14 +1,14 @@
 // Keyset queries (keyset.ts) written as SQL, for sources that send statements to the driver
 // directly. A bound is a row comparison, `("startsAt", "id") > ($1, $2)`, which PostgreSQL
 // answers from the (sort key, tie-breaker) index.
+import { timestamptz } from "../../db/directSql.js";
 import { Prisma } from "../../generated/prisma/client.js";
 import type { KeysetOrder, KeysetQuery, SortDirection } from "./keyset.js";
 
 /** A model field as a quoted column name (our tables name their columns after the fields). */
 export const column = (field: string) => Prisma.raw(`"${field.replace(/"/g, '""')}"`);
 
-/** Dates travel as ISO text so both drivers (pg, PGlite) send the same instant. */
-const keyParam = (key: unknown) => (key instanceof Date ? Prisma.sql`${key.toISOString()}::timestamptz` : Prisma.sql`${key}::text`);
+const keyParam = (key: unknown) => (key instanceof Date ? timestamptz(key) : Prisma.sql`${key}::text`);
 
 /** `ORDER BY` the sort key, then the tie-breaker, both in `direction`. */
 export function orderBySql<V>(order: KeysetOrder<unknown, V>, direction: SortDirection) {

@@ -33,7 +33,7 @@ export function encodeRoomEvent(event: RoomEvent, origin: string): string {
     event.kind === "MessagePosted"
       ? {
           ...event,
-          postNumber: String(event.postNumber ?? ""),
+          postNumber: event.postNumber?.toString(),
           message: {
             ...event.message,
             seq: event.message.seq.toString(),

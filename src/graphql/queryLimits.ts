@@ -14,6 +14,7 @@ import {
   type ValidationContext,
   type ValueNode,
 } from "graphql";
+import { perDocument } from "./perOperation.js";
 
 type GraphQLArmorConfig = NonNullable<Parameters<typeof EnvelopArmorPlugin>[0]>;
 
@@ -108,21 +109,15 @@ export function pageSizeRule(context: ValidationContext): ASTVisitor {
 
 // Per document: does any page-size argument take a variable? Most documents answer no, and then
 // need no walk per request.
-const sizedByVariable = new WeakMap<DocumentNode, boolean>();
-
-function hasVariablePageSize(document: DocumentNode): boolean {
-  let found = sizedByVariable.get(document);
-  if (found === undefined) {
-    found = false;
-    visit(document, {
-      Argument(node) {
-        if (isPageSizeArgument(node.name.value) && node.value.kind === Kind.VARIABLE) found = true;
-      },
-    });
-    sizedByVariable.set(document, found);
-  }
+const hasVariablePageSize = perDocument((document) => {
+  let found = false;
+  visit(document, {
+    Argument(node) {
+      if (isPageSizeArgument(node.name.value) && node.value.kind === Kind.VARIABLE) found = true;
+    },
+  });
   return found;
-}
+});
 
 /**
  * The document with every `first`/`last` argument that a variable supplies replaced by the

@@ -3,9 +3,10 @@
 // different client message ids could become one and a message be dropped as a "retry". NUL is
 // text PostgreSQL cannot hold at all. Both are refused before anything runs, for variables and
 // for literals in the document alike.
-import { Kind, visit, type DocumentNode, type ExecutionArgs } from "graphql";
+import { visit, type ExecutionArgs } from "graphql";
 import type { Plugin } from "graphql-yoga";
 import { AppError, badUserInput } from "../../errors.js";
+import { perDocument } from "../perOperation.js";
 
 /** A NUL, or a surrogate not paired (with the `u` flag, a pair reads as one code point). */
 const ILL_FORMED = /[\0\p{Cs}]/u;
@@ -28,21 +29,15 @@ function illFormedPath(value: unknown, path: string): string | null {
   return null;
 }
 
-const literalsChecked = new WeakMap<DocumentNode, boolean>();
-
-function hasIllFormedLiteral(document: DocumentNode): boolean {
-  let found = literalsChecked.get(document);
-  if (found === undefined) {
-    found = false;
-    visit(document, {
-      StringValue(node) {
-        if (ILL_FORMED.test(node.value)) found = true;
-      },
-    });
-    literalsChecked.set(document, found);
-  }
+const hasIllFormedLiteral = perDocument((document) => {
+  let found = false;
+  visit(document, {
+    StringValue(node) {
+      if (ILL_FORMED.test(node.value)) found = true;
+    },
+  });
   return found;
-}
+});
 
 function refusal(args: ExecutionArgs): AppError | null {
   for (const [name, value] of Object.entries(args.variableValues ?? {})) {

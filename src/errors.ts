@@ -1,4 +1,4 @@
-// The error codes clients can rely on (README lists them). Domain code throws AppError;
+// The error codes clients can rely on (docs/api.md lists them). Domain code throws AppError;
 // the error-mask plugin gives every error its code, statusCode, timestamp and requestId.
 import { GraphQLError } from "graphql";
 

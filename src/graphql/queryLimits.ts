@@ -1,6 +1,6 @@
 // Query limits (GraphQL Armor) and the numbers they are set to. The numbers come from our own
 // deepest legitimate operations (test/fixtures/referenceQueries.ts; `npm run limits:measure`
-// prints what each one measures) with headroom, and README.md "Query limits" lists both.
+// prints what each one measures) with headroom, and docs/api.md "Query limits" lists both.
 import { costLimitRule } from "@escape.tech/graphql-armor-cost-limit";
 import type { EnvelopArmorPlugin } from "@escape.tech/graphql-armor";
 import {

@@ -1,6 +1,6 @@
-// The error codes clients can rely on (docs/api.md lists them). Domain code throws AppError;
-// the error-mask plugin gives every error its code, statusCode, timestamp and requestId.
-import { GraphQLError } from "graphql";
+// The error codes clients can rely on (docs/api.md lists them). Domain code throws AppError, a
+// plain error that knows nothing of GraphQL; the API edge maps it (graphql/apiError.ts) and the
+// error mask gives every error its code, statusCode, timestamp and requestId.
 
 export const errorStatus = {
   BAD_REQUEST: 400,
@@ -27,12 +27,16 @@ export interface Issue {
   message: string;
 }
 
-export class AppError extends GraphQLError {
+export class AppError extends Error {
+  override readonly name = "AppError";
   readonly code: ErrorCode;
+  /** What a client may read besides the message (issues, retryAfter…), code included. */
+  readonly extensions: Readonly<Record<string, unknown>>;
 
   constructor(code: ErrorCode, message: string, extensions: Record<string, unknown> = {}) {
-    super(message, { extensions: { ...extensions, code } });
+    super(message);
     this.code = code;
+    this.extensions = { ...extensions, code };
   }
 }
 

@@ -46,7 +46,7 @@ const COST_BY_VARIABLES = {
 const limitNames = Object.keys(QUERY_LIMITS) as (keyof QueryLimits)[];
 
 /** Calls a request makes before any resolver: authenticating the caller. */
-const beforeResolvers = (call: string) => call === "auth.viewerFromAuthorization";
+const beforeResolvers = (call: string) => call === "identity.viewerFromAuthorization";
 
 describe("our own operations fit the limits", () => {
   it.each(Object.entries(REFERENCE_OPERATIONS))("%s is valid and within every limit", (_name, { query, variables }) => {

@@ -1,7 +1,7 @@
 import { envSchema } from "./env.js";
 import { ConfigError } from "./error.js";
 import { resolveSecrets } from "./secrets.js";
-import { PASSWORD_MAX, PASSWORD_MIN } from "../services/auth/validation.js";
+import { PASSWORD_MAX, PASSWORD_MIN } from "../passwordLength.js";
 
 export { ConfigError } from "./error.js";
 export { parseDurationSeconds } from "./env.js";

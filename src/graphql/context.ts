@@ -1,16 +1,9 @@
 // What every resolver receives. Built per HTTP request, and per operation on a WebSocket.
 import type { Services } from "../services/index.js";
-import type { Role } from "../generated/prisma/enums.js";
+import type { Viewer } from "../identity/viewer.js";
 import type { AuthenticatedConnection } from "../services/rooms/index.js";
 
-export interface Viewer {
-  id: string;
-  role: Role;
-  /** When the access token this viewer was authenticated with stops being valid. */
-  tokenExpiresAt: Date;
-  /** The login session (refresh-token family) of the access token; always set by verifyAccessToken. */
-  sessionId?: string;
-}
+export type { Viewer } from "../identity/viewer.js";
 
 /** Sends a subscription's results straight to its client, bypassing the transport's own loop. */
 export interface DirectDelivery {

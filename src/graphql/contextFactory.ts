@@ -1,7 +1,9 @@
 import { AppError, errorStatus } from "../errors.js";
+import type { Viewer } from "../identity/viewer.js";
 import type { Services } from "../services/index.js";
 import type { AuthenticatedConnection } from "../services/rooms/index.js";
-import type { Context, DirectDelivery, Viewer } from "./context.js";
+import { ApiError } from "./apiError.js";
+import type { Context, DirectDelivery } from "./context.js";
 
 export interface ContextInput {
   requestId: string;
@@ -27,13 +29,13 @@ export interface ContextInput {
 async function resolveViewer(services: Services, input: ContextInput) {
   if (input.viewer !== undefined) return input.viewer;
   try {
-    return await services.auth.viewerFromAuthorization(input.authorization);
+    return await services.identity.viewerFromAuthorization(input.authorization);
   } catch (error) {
-    if (input.transport !== "http" || !(error instanceof AppError)) throw error;
-    const { code: _code, ...extensions } = error.extensions;
+    if (!(error instanceof AppError)) throw error;
+    if (input.transport !== "http") throw ApiError.from(error);
     const status = errorStatus[error.code];
     const headers = status === 401 ? { "WWW-Authenticate": 'Bearer error="invalid_token"' } : {};
-    throw new AppError(error.code, error.message, { ...extensions, http: { status, headers } });
+    throw ApiError.from(error, { http: { status, headers } });
   }
 }
 

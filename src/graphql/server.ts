@@ -5,7 +5,7 @@ import { createYoga, type Plugin } from "graphql-yoga";
 import type { Config } from "../config/index.js";
 import type { Logger } from "../logger.js";
 import { schema } from "../schema/index.js";
-import { clientIpOf } from "../server/clientIp.js";
+import { clientIpOf } from "../clientIp.js";
 import type { Services } from "../services/index.js";
 import type { Context } from "./context.js";
 import { createContext, type ContextInput } from "./contextFactory.js";

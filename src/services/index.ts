@@ -4,6 +4,7 @@ import type { Redis } from "ioredis";
 import type { Config } from "../config/index.js";
 import type { Database } from "../db/client.js";
 import type { Logger } from "../logger.js";
+import { createIdentity } from "../identity/credentials.js";
 import type { Metrics } from "../metrics/registry.js";
 import { createAuditService } from "./audit/index.js";
 import { createAuthService } from "./auth/index.js";
@@ -31,6 +32,8 @@ export function createServices(deps: ServiceDeps) {
     audit: createAuditService({ prisma: db.prisma, sql: db.sql, logger: deps.logger.child({ component: "audit" }) }),
     rateLimit: createRateLimitService(deps),
     auth,
+    /** Access token (Authorization header, connection_init param) to viewer, for every transport. */
+    identity: createIdentity(auth.verifyAccessToken),
     events: createEventService({ prisma: db.prisma, sql: db.sql, users }),
     users,
     rooms: createRoomsService({ ...deps, prisma: db.prisma, sql: db.sql, verifyAccessToken: auth.verifyAccessToken }),

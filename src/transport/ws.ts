@@ -9,13 +9,14 @@ import type { SubscribePayload } from "graphql-ws";
 import { WebSocketServer, type WebSocket } from "ws";
 import type { Config } from "../config/index.js";
 import { AppError } from "../errors.js";
+import { ApiError } from "../graphql/apiError.js";
 import type { ContextInput } from "../graphql/contextFactory.js";
 import type { Context } from "../graphql/context.js";
 import { formatError, formatResult, isFormatted } from "../graphql/plugins/errorFormat.js";
 import { newRequestId } from "../graphql/requestId.js";
 import { GRAPHQL_PATH, type GraphQLServer } from "../graphql/server.js";
 import type { Logger } from "../logger.js";
-import { clientIpOf } from "../server/clientIp.js";
+import { clientIpOf } from "../clientIp.js";
 import type { Services } from "../services/index.js";
 import { directDelivery } from "./directDelivery.js";
 import { serveGraphqlWs } from "./graphqlWsOnWs.js";
@@ -47,20 +48,6 @@ function closeReasonFor(error: AppError): string {
 }
 
 /**
- * The connection's `authorization` param: null when absent (anonymous). Anything present but not
- * a string (a number, an object) is refused like a malformed token (INVALID_TOKEN: close 4403),
- * not taken as anonymous.
- */
-function authorizationFrom(params: Record<string, unknown> | undefined): string | null {
-  const value = params?.authorization ?? params?.Authorization;
-  if (value === undefined || value === null) return null;
-  if (typeof value !== "string") {
-    throw new AppError("INVALID_TOKEN", "The authorization connection param must be the string `Bearer <access token>`");
-  }
-  return value;
-}
-
-/**
  * onSubscribe hands the operation's enveloped functions over in rootValue; they are taken out
  * before it runs, so a subscription (held as long as it streams) does not keep them, and root
  * resolvers see no root value, as over HTTP.
@@ -86,7 +73,7 @@ export function attachWebSocketTransport({ httpServer, yoga, config, logger, ser
   const sessions = new SocketSessions();
   const subscriptionFields = Object.keys(yoga.getEnveloped().schema.getSubscriptionType()?.getFields() ?? {});
   const tooManySubscriptions = () =>
-    new AppError(
+    new ApiError(
       "RATE_LIMITED",
       `This connection already runs ${config.ws.maxSubscriptionsPerSocket} subscriptions (the maximum); complete one first`,
     );
@@ -104,7 +91,7 @@ export function attachWebSocketTransport({ httpServer, yoga, config, logger, ser
         const { socket } = ctx.extra;
         let viewer;
         try {
-          viewer = await services.auth.viewerFromAuthorization(authorizationFrom(ctx.connectionParams));
+          viewer = await services.identity.viewerFromConnectionParams(ctx.connectionParams);
         } catch (error) {
           if (!(error instanceof AppError)) throw error;
           // 4403 either way (graphql-ws clients reconnect on it); the reason tells a client
@@ -172,7 +159,7 @@ export function attachWebSocketTransport({ httpServer, yoga, config, logger, ser
         }
         if (errors.length > 0) return refuse(errors);
         // As over HTTP; left to graphql-ws, this client mistake would be an unexplained error.
-        if (!getOperationAST(document, params.operationName)) return refuse([new AppError("BAD_REQUEST", "Could not determine what operation to execute.")]);
+        if (!getOperationAST(document, params.operationName)) return refuse([new ApiError("BAD_REQUEST", "Could not determine what operation to execute.")]);
         const subscriptionField = subscriptionFieldOf(document, params.operationName);
         if (subscriptionField !== null) {
           // graphql-ws drops an id from ctx.subscriptions as soon as the client completes it, and

@@ -3,8 +3,9 @@
 // full on the server only (in every environment: the log line carries the same requestId).
 import { GraphQLError, type DocumentNode, type ExecutionResult, type SourceLocation } from "graphql";
 import { DATABASE_UNAVAILABLE_MESSAGE, isDatabaseUnavailable } from "../../db/unavailable.js";
-import { errorStatus, isErrorCode, type ErrorCode } from "../../errors.js";
+import { AppError, errorStatus, isErrorCode, type ErrorCode } from "../../errors.js";
 import type { Logger } from "../../logger.js";
+import { ApiError } from "../apiError.js";
 
 export const UNEXPECTED_MESSAGE = "Unexpected error.";
 
@@ -65,7 +66,8 @@ function positionsIn(document: DocumentNode | undefined, locations: readonly Sou
 }
 
 export function formatError(error: GraphQLError, { requestId, logger, document }: FormatOptions): GraphQLError {
-  const original = error.originalError;
+  // A domain error a resolver threw reads as the GraphQL error it stands for.
+  const original = error.originalError instanceof AppError ? ApiError.from(error.originalError) : error.originalError;
   let code: ErrorCode | null = null;
   let message = error.message;
   let extensions: Record<string, unknown> = { ...error.extensions };

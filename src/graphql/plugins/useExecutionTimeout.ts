@@ -5,11 +5,11 @@
 // an answer saying "aborted, try again", and the retry would do it twice. Their statements have
 // the database's own limits. Subscriptions are long-lived by design and are not timed either.
 import { getOperationAST } from "graphql";
-import { AppError } from "../../errors.js";
+import { ApiError } from "../apiError.js";
 import type { Plugin } from "graphql-yoga";
 
-export function executionTimeoutError(timeoutMs: number): AppError {
-  return new AppError(
+export function executionTimeoutError(timeoutMs: number): ApiError {
+  return new ApiError(
     "SERVICE_UNAVAILABLE",
     `The operation did not finish within ${timeoutMs} ms and was aborted. Try again, or ask for less data.`,
     { reason: "EXECUTION_TIMEOUT", timeoutMs, http: { status: 503 } },
@@ -33,7 +33,7 @@ export function useExecutionTimeout(timeoutMs: number): Plugin {
           });
           return await Promise.race([executeFn({ ...executionArgs, signal } as typeof executionArgs), aborted]);
         } catch (thrown) {
-          if (timeout.signal.aborted && thrown === timeout.signal.reason) return { errors: [thrown as AppError] };
+          if (timeout.signal.aborted && thrown === timeout.signal.reason) return { errors: [thrown as ApiError] };
           throw thrown;
         } finally {
           clearTimeout(timer);

@@ -12,6 +12,7 @@
 import { GraphQLError, type ExecutionResult } from "graphql";
 import type { Plugin } from "graphql-yoga";
 import { AppError, errorStatus, isErrorCode, type ErrorCode } from "../../errors.js";
+import { ApiError } from "../apiError.js";
 
 const CODE_BY_STATUS: Record<number, ErrorCode> = {
   400: "BAD_REQUEST",
@@ -59,10 +60,10 @@ function invalidJsonMessage(request: Request): string {
  */
 function requestParseError(error: unknown, request: Request): unknown {
   if (error instanceof SyntaxError) {
-    return new AppError("BAD_REQUEST", invalidJsonMessage(request), { http: { status: 400 } });
+    return new ApiError("BAD_REQUEST", invalidJsonMessage(request), { http: { status: 400 } });
   }
   if (error instanceof GraphQLError && !(error.extensions?.http as HttpExtension | undefined)?.status) {
-    return new AppError("BAD_REQUEST", error.message, { http: { status: 400 } });
+    return new ApiError("BAD_REQUEST", error.message, { http: { status: 400 } });
   }
   return error;
 }
@@ -79,7 +80,8 @@ export function useHttpRequestErrors({ maxBodyBytes }: { maxBodyBytes: number })
     return error.message;
   };
   const convert = (error: GraphQLError): GraphQLError => {
-    if (error instanceof AppError || error.originalError instanceof AppError) return error;
+    const original = error.originalError;
+    if (error instanceof ApiError || original instanceof ApiError || original instanceof AppError) return error;
     // Document errors (syntax, validation, query limits) are named by the error mask.
     if (error.locations?.length || error.message.startsWith("Syntax Error")) return error;
     const http = error.extensions?.http as HttpExtension | undefined;
@@ -90,11 +92,11 @@ export function useHttpRequestErrors({ maxBodyBytes }: { maxBodyBytes: number })
       // request, 400. (A query-limit GRAPHQL_VALIDATION_FAILED keeps `spec`: 200, as validation.)
       if (own !== "BAD_REQUEST" || !http?.spec) return error;
       const { http: _http, code: _code, ...extensions } = error.extensions;
-      return new AppError(own, error.message, { ...extensions, http: withoutSpec(http) });
+      return new ApiError(own, error.message, { ...extensions, http: withoutSpec(http) });
     }
     const code = http?.status ? CODE_BY_STATUS[http.status] : undefined;
     if (!code || !http) return error;
-    return new AppError(code, messageFor(code, error), {
+    return new ApiError(code, messageFor(code, error), {
       http: code === "BAD_REQUEST" ? withoutSpec(http) : http,
       ...(code === "PAYLOAD_TOO_LARGE" ? { maxBytes: maxBodyBytes } : {}),
     });

@@ -4,7 +4,7 @@
 // SSE) would keep delivering to a caller whose access has ended. Over HTTP, GET serves queries
 // and POST queries and mutations.
 import type { Plugin } from "graphql-yoga";
-import { AppError } from "../../errors.js";
+import { ApiError } from "../apiError.js";
 import type { Context } from "../context.js";
 
 export const SUBSCRIPTION_OVER_HTTP_MESSAGE =
@@ -15,7 +15,7 @@ export function useWebSocketOnlySubscriptions(): Plugin<Context> {
     onSubscribe({ args, setResultAndStopExecution }) {
       if (args.contextValue.transport === "ws") return;
       setResultAndStopExecution({
-        errors: [new AppError("BAD_REQUEST", SUBSCRIPTION_OVER_HTTP_MESSAGE, { http: { status: 400 } })],
+        errors: [new ApiError("BAD_REQUEST", SUBSCRIPTION_OVER_HTTP_MESSAGE, { http: { status: 400 } })],
       });
     },
   };

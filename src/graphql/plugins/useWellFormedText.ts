@@ -5,7 +5,8 @@
 // for literals in the document alike.
 import { visit, type ExecutionArgs } from "graphql";
 import type { Plugin } from "graphql-yoga";
-import { AppError, badUserInput } from "../../errors.js";
+import { badUserInput } from "../../errors.js";
+import { ApiError } from "../apiError.js";
 import { perDocument } from "../perOperation.js";
 
 /** A NUL, or a surrogate not paired (with the `u` flag, a pair reads as one code point). */
@@ -39,12 +40,12 @@ const hasIllFormedLiteral = perDocument((document) => {
   return found;
 });
 
-function refusal(args: ExecutionArgs): AppError | null {
+function refusal(args: ExecutionArgs): ApiError | null {
   for (const [name, value] of Object.entries(args.variableValues ?? {})) {
     const path = illFormedPath(value, `$${name}`);
-    if (path) return badUserInput(`Invalid input: ${path}: ${MESSAGE}`, [{ path, message: MESSAGE }]);
+    if (path) return ApiError.from(badUserInput(`Invalid input: ${path}: ${MESSAGE}`, [{ path, message: MESSAGE }]));
   }
-  return hasIllFormedLiteral(args.document) ? badUserInput(`Invalid input: a string in the document ${MESSAGE}`) : null;
+  return hasIllFormedLiteral(args.document) ? ApiError.from(badUserInput(`Invalid input: a string in the document ${MESSAGE}`)) : null;
 }
 
 export function useWellFormedText(): Plugin {

@@ -3,10 +3,10 @@
 import type { Redis } from "ioredis";
 import type { Config } from "../../config/index.js";
 import type { DirectSql } from "../../db/client.js";
-import { AppError, forbidden, notFound, unauthenticated, conflict } from "../../errors.js";
+import { forbidden, notFound, unauthenticated, conflict } from "../../errors.js";
 import type { Prisma, PrismaClient, User } from "../../generated/prisma/client.js";
 import type { Role } from "../../generated/prisma/enums.js";
-import type { Viewer } from "../../graphql/context.js";
+import type { Viewer } from "../../identity/viewer.js";
 import type { Logger } from "../../logger.js";
 import { createAccessTokens, invalidToken } from "./accessTokens.js";
 import { dummyPasswordHash, hashPassword, needsRehash, verifyPassword } from "./passwords.js";
@@ -224,17 +224,6 @@ export function createAuthService({ config, logger, prisma, sql, redis }: AuthSe
     },
 
     verifyAccessToken,
-
-    /**
-     * The viewer of an `Authorization` value: null when absent, else it must be
-     * `Bearer <access token>` (INVALID_TOKEN / TOKEN_EXPIRED / FORBIDDEN otherwise).
-     */
-    async viewerFromAuthorization(authorization: string | null | undefined): Promise<Viewer | null> {
-      if (authorization === null || authorization === undefined || authorization.trim() === "") return null;
-      const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization.trim());
-      if (!match) throw new AppError("INVALID_TOKEN", "The Authorization header must be `Bearer <access token>`");
-      return verifyAccessToken(match[1]!);
-    },
 
     async setUserRole(actor: Viewer, userId: string, role: Role): Promise<User> {
       if (actor.id === userId && role !== "ADMIN") throw forbidden("Admins cannot demote themselves");

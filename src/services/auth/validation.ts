@@ -1,8 +1,8 @@
 // Account input rules, checked in the service so every caller (GraphQL, seed, bootstrap) obeys them.
 import { z } from "zod";
+import { PASSWORD_MAX, PASSWORD_MIN } from "../../passwordLength.js";
 
-export const PASSWORD_MIN = 10;
-export const PASSWORD_MAX = 128;
+export { PASSWORD_MAX, PASSWORD_MIN };
 export const DISPLAY_NAME_MAX = 60;
 
 export const normalizeEmail = (email: string) => email.trim().toLowerCase();

@@ -1,7 +1,7 @@
 // Sockets as the rooms service sees them: counted (per user, capped) for roomStats and the
 // socket limit, and re-authenticated in place so a long-lived socket outlives its first token.
 import { AppError, forbidden } from "../../errors.js";
-import type { Viewer } from "../../graphql/context.js";
+import type { Viewer } from "../../identity/viewer.js";
 import type { RealtimeStore } from "./store.js";
 
 /** A live connection whose viewer can be replaced (the WebSocket transport implements it). */

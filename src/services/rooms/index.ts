@@ -5,7 +5,7 @@ import type { Redis } from "ioredis";
 import type { Config } from "../../config/index.js";
 import type { DirectSql } from "../../db/client.js";
 import type { PrismaClient } from "../../generated/prisma/client.js";
-import type { Viewer } from "../../graphql/context.js";
+import type { Viewer } from "../../identity/viewer.js";
 import type { Logger } from "../../logger.js";
 import type { Metrics } from "../../metrics/registry.js";
 import { createConnectionRegistry } from "./connections.js";

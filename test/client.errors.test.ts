@@ -3,7 +3,7 @@
 // internals, variables that do not fit their type are BAD_USER_INPUT, and a socket's
 // authorization must be a string.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CSRF_HEADER } from "../src/graphql/plugins/useHttpRequestErrors.js";
+import { CSRF_HEADER } from "../src/graphql/csrfHeader.js";
 import { wsClient, wsOnce } from "./helpers/graphqlWs.js";
 import { startTestServer, type GraphQLResponse, type TestServer } from "./helpers/server.js";
 import { connectWs } from "./helpers/ws.js";

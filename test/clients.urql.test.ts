@@ -7,7 +7,7 @@ import { cacheExchange, Client, fetchExchange, gql, subscriptionExchange, type O
 import { createClient as createWsClient, type Client as WsClient } from "graphql-ws";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
-import { CSRF_HEADER } from "../src/graphql/plugins/useHttpRequestErrors.js";
+import { CSRF_HEADER } from "../src/graphql/csrfHeader.js";
 import { startTestServer, type TestServer } from "./helpers/server.js";
 
 interface Frontend {

@@ -4,7 +4,7 @@
 // shared execution (every event fails in jit, then runs once per subscriber).
 import { getOperationAST, parse } from "graphql";
 import { describe, expect, it } from "vitest";
-import { compilableVariables } from "../src/graphql/plugins/useCompiledExecution.js";
+import { compilableVariables } from "../src/graphql/compilableVariables.js";
 import { schema } from "../src/schema/index.js";
 
 const verdict = (source: string) => compilableVariables(schema, getOperationAST(parse(source))!) !== null;

@@ -5,7 +5,7 @@
 // requests (no preflight) need.
 import { auditServer, type AuditFail } from "graphql-http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CSRF_HEADER } from "../src/graphql/plugins/useHttpRequestErrors.js";
+import { CSRF_HEADER } from "../src/graphql/csrfHeader.js";
 import { startTestServer, TEST_JWT_SECRET, type TestServer } from "./helpers/server.js";
 
 /** graphql-http 1.23's server audits. */

@@ -5,9 +5,10 @@
 // Credentials (cookies) are not allowed: the API authenticates with bearer tokens only.
 import type { Plugin, YogaServerOptions } from "graphql-yoga";
 import type { Config } from "../config/index.js";
+import { CSRF_HEADER } from "./csrfHeader.js";
 
 /** Request headers a browser client may send cross-origin (the CSRF header among them). */
-export const CORS_ALLOWED_HEADERS = ["accept", "authorization", "content-type", "x-request-id", "x-graphql-yoga-csrf"];
+export const CORS_ALLOWED_HEADERS = ["accept", "authorization", "content-type", "x-request-id", CSRF_HEADER];
 export const CORS_EXPOSED_HEADERS = ["x-request-id", "x-response-time"];
 
 type CorsOption = NonNullable<YogaServerOptions<object, object>["cors"]>;

@@ -1,7 +1,7 @@
 // Records every mutation call in the audit trail (services/audit), on both transports: one entry
 // per root mutation field that ran, with the viewer, the target id, the outcome code ("OK" or the
-// error code clients saw), request id and client IP. Registered after useErrorFormatting so the
-// outcome is the formatted code. Arguments are never stored; only an `id` argument is read.
+// error code clients saw: pipeline.ts runs it after the error mask), request id and client IP.
+// Arguments are never stored; only an `id` argument is read.
 import { isAsyncIterable } from "@envelop/core";
 import {
   defaultFieldResolver,

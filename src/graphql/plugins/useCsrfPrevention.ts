@@ -6,7 +6,7 @@
 // the header too.
 import { useCSRFPrevention } from "@graphql-yoga/plugin-csrf-prevention";
 import type { Plugin } from "graphql-yoga";
-import { CSRF_HEADER } from "./useHttpRequestErrors.js";
+import { CSRF_HEADER } from "../csrfHeader.js";
 
 function isCrossSiteBrowserRequest(request: Request, trustedOrigins: Set<string>): boolean {
   const site = request.headers.get("sec-fetch-site");

@@ -13,6 +13,7 @@ import { GraphQLError, type ExecutionResult } from "graphql";
 import type { Plugin } from "graphql-yoga";
 import { AppError, errorStatus, isErrorCode, type ErrorCode } from "../../errors.js";
 import { ApiError } from "../apiError.js";
+import { CSRF_HEADER } from "../csrfHeader.js";
 
 const CODE_BY_STATUS: Record<number, ErrorCode> = {
   400: "BAD_REQUEST",
@@ -20,8 +21,6 @@ const CODE_BY_STATUS: Record<number, ErrorCode> = {
   405: "METHOD_NOT_ALLOWED",
   413: "PAYLOAD_TOO_LARGE",
 };
-
-export const CSRF_HEADER = "x-graphql-yoga-csrf";
 
 interface HttpExtension {
   status?: number;

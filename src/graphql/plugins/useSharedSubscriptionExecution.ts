@@ -39,8 +39,8 @@ import type { Plugin } from "graphql-yoga";
 import { isPushable, PUSH } from "../../pushable.js";
 import type { Context } from "../context.js";
 import { perOperation } from "../perOperation.js";
+import { compilableVariables } from "../compilableVariables.js";
 import { DeliveryGroups, type Recipient } from "./deliveryGroups.js";
-import { compilableVariables } from "./useCompiledExecution.js";
 
 export interface SharedSubscriptionExecutionOptions {
   /** "Type.field" names whose value differs by viewer; documents selecting one are shared per viewer. */

@@ -1,6 +1,6 @@
-// Response time, in two plugins. useResponseTime (registered first) starts the clock when an HTTP
-// request arrives and sets X-Response-Time on its response. useOperationTiming (registered after
-// useErrorFormatting, so it sees the codes clients see) times every operation on both transports
+// Response time, in two plugins, placed by pipeline.ts. useResponseTime starts the clock when an
+// HTTP request arrives and sets X-Response-Time on its response. useOperationTiming times every
+// operation on both transports, after the error mask (so it sees the codes clients see),
 // and reports it once (name, type, user, duration, error codes) to its listeners: the operation
 // log and the metrics. Over HTTP an operation's clock is its request's; over the socket it starts
 // when the operation's message is handled (transport/ws.ts calls yoga.getEnveloped per operation).

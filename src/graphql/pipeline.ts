@@ -86,7 +86,7 @@ export function pipelinePhases({ config, logger, services, plugins = [] }: Pipel
         useCompiledExecution({ logger }),
         useExecutionTimeout(config.http.executionTimeoutMs),
         useWebSocketOnlySubscriptions(),
-        useSharedSubscriptionExecution({ viewerDependentFields: ["User.email", "Event.viewerIsAttending"] }),
+        useSharedSubscriptionExecution(),
       ],
     },
     { name: "added", because: "Plugins the caller passes, after execution is set up.", plugins },

@@ -4,6 +4,7 @@ import type { GraphQLResolveInfo } from "graphql";
 import type { Event as EventRow } from "../generated/prisma/client.js";
 import { EventKind } from "../generated/prisma/enums.js";
 import { AppError } from "../errors.js";
+import { viewerDependent } from "../graphql/viewerDependent.js";
 import { builder } from "./builder.js";
 import { decodeIdOf } from "./globalId.js";
 import { SortDirectionEnum } from "./pagination.js";
@@ -38,6 +39,7 @@ export const Event = builder.loadableNode("Event", {
     viewerIsAttending: t.loadable({
       type: "Boolean",
       description: "false when not signed in",
+      extensions: viewerDependent,
       loaderOptions: { cache: false },
       load: async (ids: string[], { viewer, services }) =>
         viewer ? services.events.attending(viewer.id, ids) : ids.map(() => false),

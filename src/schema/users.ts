@@ -1,5 +1,6 @@
 import { Role } from "../generated/prisma/enums.js";
 import type { PublicUser as UserRow } from "../services/users/index.js";
+import { viewerDependent } from "../graphql/viewerDependent.js";
 import { builder } from "./builder.js";
 import { decodeIdOf } from "./globalId.js";
 
@@ -21,6 +22,7 @@ export const User = builder.loadableNode("User", {
     email: t.string({
       nullable: true,
       description: "Visible to the user themself and to ADMIN; null for everyone else",
+      extensions: viewerDependent,
       resolve: (user, _args, { viewer }) =>
         ownRecords.has(user) || (viewer && (viewer.id === user.id || viewer.role === "ADMIN")) ? user.email : null,
     }),

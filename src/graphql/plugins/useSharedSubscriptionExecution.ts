@@ -4,8 +4,8 @@
 // N sockets costs N executions (and N author lookups) per message. The room event bus hands the
 // SAME event object to every local subscriber, so the result of one execution can be reused by
 // every subscriber whose operation would compute the same thing: same document, operation name
-// and variables, and — when the document selects a field whose value depends on who asks — the
-// same viewer. Per-subscriber filtering (excludeSelf, replay) happens in the source stream, before
+// and variables, and — when the document selects a field whose value depends on who asks (declared
+// on the field: graphql/viewerDependent.ts) — the same viewer. Per-subscriber filtering (excludeSelf, replay) happens in the source stream, before
 // this point, so it is unchanged. A result with errors is never shared: that subscriber's event is
 // executed again on its own, so error extensions (requestId…) stay its own.
 //
@@ -40,15 +40,12 @@ import { isPushable, PUSH } from "../../pushable.js";
 import type { Context } from "../context.js";
 import { perOperation } from "../perOperation.js";
 import { compilableVariables } from "../compilableVariables.js";
+import { viewerDependentFields } from "../viewerDependent.js";
 import { DeliveryGroups, type Recipient } from "./deliveryGroups.js";
-
-export interface SharedSubscriptionExecutionOptions {
-  /** "Type.field" names whose value differs by viewer; documents selecting one are shared per viewer. */
-  viewerDependentFields: string[];
-}
 
 type Results = Map<string, Promise<ExecutionResult>>;
 
+/** Whether the document selects any of `fields` ("Type.field"): its results are then shared per viewer. */
 function selectsAny(schema: GraphQLSchema, document: DocumentNode, fields: ReadonlySet<string>): boolean {
   const typeInfo = new TypeInfo(schema);
   let found = false;
@@ -64,8 +61,7 @@ function selectsAny(schema: GraphQLSchema, document: DocumentNode, fields: Reado
   return found;
 }
 
-export function useSharedSubscriptionExecution(options: SharedSubscriptionExecutionOptions): Plugin<Context> {
-  const viewerDependent = new Set(options.viewerDependentFields);
+export function useSharedSubscriptionExecution(): Plugin<Context> {
   /** Per event object: the results computed for it so far, by operation key. Dies with the event. */
   const resultsByEvent = new WeakMap<object, Results>();
   const documentIds = new WeakMap<DocumentNode, string>();
@@ -77,7 +73,7 @@ export function useSharedSubscriptionExecution(options: SharedSubscriptionExecut
     let id = documentIds.get(document);
     if (id === undefined) documentIds.set(document, (id = getDocumentString(document) ?? `#${nextDocumentId++}`));
     let byViewer = perViewer.get(document);
-    if (byViewer === undefined) perViewer.set(document, (byViewer = selectsAny(schema, document, viewerDependent)));
+    if (byViewer === undefined) perViewer.set(document, (byViewer = selectsAny(schema, document, viewerDependentFields(schema))));
     const viewer = (args.contextValue as Context).viewer;
     // The role is always part of the key: directives may answer differently per role.
     const who = byViewer ? `${viewer?.id ?? "-"}:${viewer?.role ?? "-"}` : (viewer?.role ?? "-");

@@ -1,11 +1,11 @@
 // Connects the metrics that other parts of the app own the numbers for. The operation metrics
 // are fed by GraphQL plugins (graphql/server.ts) instead.
-import type { WebSocketServer } from "ws";
 import type { Services } from "../services/index.js";
 import type { Metrics } from "./registry.js";
 
+/** What the metrics read of the WebSocket transport (only the real-time module imports `ws`). */
 interface WebSocketTransport {
-  wss: WebSocketServer;
+  wss: { clients: { size: number } };
   subscriptionsByField(): Record<string, number>;
 }
 

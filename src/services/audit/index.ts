@@ -7,20 +7,10 @@ import type { DirectSql } from "../../db/client.js";
 import type { AuditLog, Prisma, PrismaClient } from "../../generated/prisma/client.js";
 import type { Logger } from "../../logger.js";
 import { decodeAuditCursor, encodeAuditCursor } from "./cursor.js";
+import type { AuditEntry } from "./entry.js";
 import { createAuditWriter } from "./writer.js";
 
-export interface AuditEntry {
-  userId: string | null;
-  /** The mutation field, e.g. "login". */
-  operation: string;
-  /** The id argument, or the global id of the record the mutation returned. */
-  targetId: string | null;
-  /** "OK" or the error code. */
-  outcome: string;
-  requestId: string | null;
-  clientIp: string | null;
-  createdAt: Date;
-}
+export type { AuditEntry } from "./entry.js";
 
 export interface AuditFilter {
   userId?: string | null;

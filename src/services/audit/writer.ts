@@ -6,7 +6,7 @@ import { v7 as uuidv7 } from "uuid";
 import type { DirectSql } from "../../db/client.js";
 import { Prisma } from "../../generated/prisma/client.js";
 import type { Logger } from "../../logger.js";
-import type { AuditEntry } from "./index.js";
+import type { AuditEntry } from "./entry.js";
 
 const BATCH_WINDOW_MS = 20;
 const MAX_BATCH = 500;

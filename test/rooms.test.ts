@@ -91,6 +91,26 @@ describe("sendMessage over HTTP", () => {
     expect(theirs.messageId).not.toBe(first.messageId);
   });
 
+  it("answers CONFLICT and stores nothing when a clientMessageId is reused with another text or room", async () => {
+    const sender = await createUser(server);
+    const otherRoom = await createRoom(server, organizer.accessToken);
+    const count = async (slug: string) =>
+      (await server.gql("query ($slug: String!) { room(slug: $slug) { messages { totalCount } } }", { slug })).data.room.messages
+        .totalCount as number;
+    const first = await sendMessage(server, sender.accessToken, { room, text: "first words", clientMessageId: "key-1" });
+    const before = [await count(room), await count(otherRoom)];
+
+    const send = (input: Record<string, unknown>) => server.gql(SEND_MESSAGE, { input }, { token: sender.accessToken });
+    const otherText = await send({ room, text: "other words", clientMessageId: "key-1" });
+    expect(codeOf(otherText)).toBe("CONFLICT");
+    expect(otherText.errors![0]!.message).toBe('clientMessageId "key-1" was already used for another message');
+    expect(codeOf(await send({ room: otherRoom, text: "first words", clientMessageId: "key-1" }))).toBe("CONFLICT");
+    expect([await count(room), await count(otherRoom)]).toEqual(before);
+
+    // An exact retry (the text as sent, before trimming too) still gets the first receipt.
+    expect(await sendMessage(server, sender.accessToken, { room, text: " first words ", clientMessageId: "key-1" })).toEqual(first);
+  });
+
   it("races of the same first send store exactly one message", async () => {
     const sender = await createUser(server);
     const receipts = await Promise.all(

@@ -2,7 +2,7 @@
 import { v7 as uuidv7 } from "uuid";
 import { z } from "zod";
 import type { DirectSql } from "../../db/client.js";
-import { badUserInput } from "../../errors.js";
+import { badUserInput, conflict, quoted } from "../../errors.js";
 import { Prisma, type Message, type PrismaClient } from "../../generated/prisma/client.js";
 import { parseInput } from "../../validation.js";
 import { publicUserColumns } from "../users/index.js";
@@ -89,7 +89,8 @@ export function createMessageStore(prisma: PrismaClient, sql: DirectSql) {
     /**
      * Stores the message and returns it with its author's row, in one statement; `created` is
      * false when this author already sent one with this clientMessageId (a retry, or two sends of
-     * it racing): then that first message is returned and nothing is stored.
+     * it racing): then that first message is returned and nothing is stored. The same
+     * clientMessageId with another text or room is CONFLICT (and stores nothing either).
      */
     async store(
       roomId: string,
@@ -122,6 +123,10 @@ export function createMessageStore(prisma: PrismaClient, sql: DirectSql) {
       }
       const first = clientMessageId ? await byClientId(authorId, clientMessageId) : null;
       if (!first) throw new Error("a message was neither stored nor found as an earlier retry");
+      // Like an idempotency key reused with another request: only an exact retry gets the receipt.
+      if (first.roomId !== roomId || first.text !== text) {
+        throw conflict(`clientMessageId ${quoted(clientMessageId!)} was already used for another message`);
+      }
       return { message: first, created: false };
     },
 

@@ -42,6 +42,17 @@ describe("configuration", () => {
     expect(() => loadConfig({ ACCESS_TOKEN_TTL: "soon", DATA_DIR: tempDir() })).toThrowError(/ACCESS_TOKEN_TTL/);
   });
 
+  it("has HTTP connection timeouts by default and refuses a headers timeout past the request timeout", () => {
+    expect(loadConfig({ DATA_DIR: tempDir() }).config.http).toMatchObject({
+      headersTimeoutMs: 10_000,
+      requestTimeoutMs: 30_000,
+      keepAliveTimeoutMs: 5_000,
+    });
+    expect(() => loadConfig({ HTTP_HEADERS_TIMEOUT_MS: "40000", DATA_DIR: tempDir() })).toThrowError(
+      /HTTP_HEADERS_TIMEOUT_MS must not be greater than HTTP_REQUEST_TIMEOUT_MS/,
+    );
+  });
+
   it("npm start in production without JWT_SECRET exits 1 with one clear line", async () => {
     const server = spawnServer({ NODE_ENV: "production", DATA_DIR: tempDir(), PORT: "0" });
     expect(await server.exited).toBe(1);

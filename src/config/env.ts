@@ -73,6 +73,9 @@ export const envSchema = z.object({
   INTROSPECTION: bool.optional(),
   MAX_BODY_BYTES: int(100_000, 1),
   EXECUTION_TIMEOUT_MS: int(10_000, 1),
+  HTTP_HEADERS_TIMEOUT_MS: int(10_000, 1),
+  HTTP_REQUEST_TIMEOUT_MS: int(30_000, 1),
+  HTTP_KEEP_ALIVE_TIMEOUT_MS: int(5_000, 1),
   SHUTDOWN_TIMEOUT_MS: int(10_000),
 
   WS_PING_INTERVAL_MS: int(30_000, 1),

@@ -51,6 +51,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       introspection: e.INTROSPECTION ?? !isProduction,
       maxBodyBytes: e.MAX_BODY_BYTES,
       executionTimeoutMs: e.EXECUTION_TIMEOUT_MS,
+      headersTimeoutMs: e.HTTP_HEADERS_TIMEOUT_MS,
+      requestTimeoutMs: e.HTTP_REQUEST_TIMEOUT_MS,
+      keepAliveTimeoutMs: e.HTTP_KEEP_ALIVE_TIMEOUT_MS,
     },
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     ws: {
@@ -76,6 +79,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   // A healthy client answers each ping; with a timeout not above the interval it would be cut off.
   if (config.ws.pongTimeoutMs <= config.ws.pingIntervalMs) {
     throw new ConfigError("Invalid configuration: WS_PONG_TIMEOUT_MS must be greater than WS_PING_INTERVAL_MS");
+  }
+  // Node refuses a header deadline past the whole request's: the headers are part of the request.
+  if (config.http.headersTimeoutMs > config.http.requestTimeoutMs) {
+    throw new ConfigError("Invalid configuration: HTTP_HEADERS_TIMEOUT_MS must not be greater than HTTP_REQUEST_TIMEOUT_MS");
   }
   if (isProduction && !config.metricsToken) {
     warnings.push("METRICS_TOKEN is not set: /metrics is open to anyone who can reach this server");

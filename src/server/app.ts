@@ -11,6 +11,7 @@ import { wireMetrics } from "../metrics/wiring.js";
 import { createRedis } from "../redis.js";
 import { createServices } from "../services/index.js";
 import { attachWebSocketTransport } from "../transport/ws.js";
+import { closeSilentConnections, httpServerOptions } from "./httpTimeouts.js";
 import { readinessCheck } from "./readiness.js";
 import { timeResponse } from "./responseTime.js";
 import { METRICS_PATH, metricsRoute } from "./metricsRoute.js";
@@ -45,7 +46,7 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
   const checkReadiness = readinessCheck(db, redis, logger);
   const serveMetrics = metricsRoute(metrics, config.metricsToken, logger);
 
-  const httpServer = createServer((req: IncomingMessage, res: ServerResponse) => {
+  const httpServer = createServer(httpServerOptions(config.http), (req: IncomingMessage, res: ServerResponse) => {
     const path = (req.url ?? "/").split("?")[0];
     if (path === GRAPHQL_PATH) return void yoga(req, res);
     timeResponse(res);
@@ -54,6 +55,7 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
     if (path === METRICS_PATH) return void serveMetrics(req, res);
     return notFound(req, res);
   });
+  closeSilentConnections(httpServer, config.http);
   const ws = attachWebSocketTransport({ httpServer, yoga, config, logger, services });
   wireMetrics({ metrics, services, ws });
 

@@ -42,6 +42,17 @@ describe("configuration", () => {
     expect(() => loadConfig({ ACCESS_TOKEN_TTL: "soon", DATA_DIR: tempDir() })).toThrowError(/ACCESS_TOKEN_TTL/);
   });
 
+  it("reads failed-login limits as <max>/<window> and refuses anything else, naming the variable", () => {
+    const { config } = loadConfig({ LOGIN_FAILURE_LIMIT_PER_ACCOUNT: "50/1h", DATA_DIR: tempDir() });
+    expect(config.rateLimit.loginFailuresPerAccount).toEqual({ max: 50, windowMs: 3_600_000 });
+    expect(config.rateLimit.loginFailuresPerAccountIp).toEqual({ max: 5, windowMs: 900_000 });
+    for (const bad of ["50", "0/15m", "5/soon", "5/15m/2", "/15m"]) {
+      expect(() => loadConfig({ LOGIN_FAILURE_LIMIT_PER_ACCOUNT_IP: bad, DATA_DIR: tempDir() })).toThrowError(
+        /LOGIN_FAILURE_LIMIT_PER_ACCOUNT_IP: expected <max>\/<window>/,
+      );
+    }
+  });
+
   it("has HTTP connection timeouts by default and refuses a headers timeout past the request timeout", () => {
     expect(loadConfig({ DATA_DIR: tempDir() }).config.http).toMatchObject({
       headersTimeoutMs: 10_000,

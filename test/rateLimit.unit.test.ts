@@ -6,7 +6,8 @@ import { buildSchema, graphql, type GraphQLSchema } from "graphql";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { applyRateLimitDirective, budgetKey, callerIdentity, retryAfterSeconds } from "../src/directives/rateLimit.js";
-import { RateLimitService } from "../src/services/rateLimit/index.js";
+import { RateLimitService, type RateLimitStore } from "../src/services/rateLimit/index.js";
+import { withinFailureBudgets } from "../src/services/rateLimit/failureBudgets.js";
 import { MemoryRateLimitStore } from "../src/services/rateLimit/memoryStore.js";
 import { RedisRateLimitStore } from "../src/services/rateLimit/redisStore.js";
 import { hasRedis, REDIS_URL } from "./helpers/services.js";
@@ -44,6 +45,19 @@ describe("callerIdentity", () => {
   });
 });
 
+/** `undo` takes back exactly the call it names, freeing its slot; unknown ids change nothing. */
+async function expectUndoToFreeTheSlot(store: RateLimitStore, key: string) {
+  const rule = { max: 2, windowMs: 60_000 };
+  expect((await store.hit(key, rule, "call-a")).allowed).toBe(true);
+  expect((await store.hit(key, rule, "call-b")).allowed).toBe(true);
+  expect((await store.hit(key, rule, "call-c")).allowed).toBe(false);
+  await store.undo(key, "no-such-call");
+  expect((await store.hit(key, rule, "call-d")).allowed).toBe(false);
+  await store.undo(key, "call-a");
+  expect(await store.hit(key, rule, "call-e")).toMatchObject({ allowed: true, previousCalls: 1 });
+  expect((await store.hit(key, rule, "call-f")).allowed).toBe(false);
+}
+
 describe("MemoryRateLimitStore", () => {
   const rule = { max: 3, windowMs: 10_000 };
   const withClock = () => {
@@ -74,6 +88,8 @@ describe("MemoryRateLimitStore", () => {
     clock.now += 1000; // 10 s after the three counted calls
     expect((await store.hit("k", rule)).allowed).toBe(true);
   });
+
+  it("takes back a recorded call on undo", () => expectUndoToFreeTheSlot(withClock().store, "undo"));
 
   it("keeps separate budgets per key", async () => {
     const { store } = withClock();
@@ -115,6 +131,8 @@ describe.skipIf(!hasRedis)("RedisRateLimitStore", () => {
       await Promise.all(others.map((r) => r.quit()));
     }
   });
+
+  it("takes back a recorded call on undo", () => expectUndoToFreeTheSlot(store, "undo"));
 
   it("frees the slot when the window has passed", async () => {
     const rule = { max: 1, windowMs: 150 };
@@ -189,5 +207,45 @@ describe("applyRateLimitDirective", () => {
       for (let i = 0; i < 4; i++) await ping(ctx, "milonga");
       expect(calls - before).toBe(2);
     });
+  });
+});
+
+describe("withinFailureBudgets", () => {
+  const budgets = [
+    { key: "pair", rule: { max: 2, windowMs: 60_000 } },
+    { key: "account", rule: { max: 5, windowMs: 60_000 } },
+  ];
+  const wrong = new Error("wrong password");
+  const options = { isFailure: (error: unknown) => error === wrong, refusal: (ms: number) => new Error(`refused, retry in ${ms} ms`) };
+  const fail = () => Promise.reject(wrong);
+
+  it("lets no more concurrent attempts run than the budget allows", async () => {
+    const store = new MemoryRateLimitStore();
+    let ran = 0;
+    const attempt = async () => {
+      ran += 1;
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      throw wrong;
+    };
+    const outcomes = await Promise.allSettled(Array.from({ length: 20 }, () => withinFailureBudgets(store, budgets, attempt, options)));
+    expect(ran).toBe(2);
+    expect(outcomes.filter((o) => o.status === "rejected" && o.reason === wrong)).toHaveLength(2);
+  });
+
+  it("gives the slots back when the attempt succeeds or fails in a way that does not count", async () => {
+    const store = new MemoryRateLimitStore();
+    await expect(withinFailureBudgets(store, budgets, async () => "ok", options)).resolves.toBe("ok");
+    await expect(withinFailureBudgets(store, budgets, () => Promise.reject(new Error("disabled")), options)).rejects.toThrow("disabled");
+    await expect(withinFailureBudgets(store, budgets, fail, options)).rejects.toBe(wrong);
+    await expect(withinFailureBudgets(store, budgets, fail, options)).rejects.toBe(wrong);
+    await expect(withinFailureBudgets(store, budgets, fail, options)).rejects.toThrow(/^refused, retry in \d+ ms$/);
+  });
+
+  it("gives back the slots already taken when a later budget is spent", async () => {
+    const store = new MemoryRateLimitStore();
+    const account = budgets[1]!;
+    for (let i = 0; i < account.rule.max; i++) await store.hit(account.key, account.rule);
+    await expect(withinFailureBudgets(store, budgets, fail, options)).rejects.toThrow(/^refused/);
+    expect((await store.hit("pair", budgets[0]!.rule)).previousCalls).toBe(0);
   });
 });

@@ -33,6 +33,22 @@ const duration = (def: string) =>
       return seconds;
     });
 
+/** A rate limit as "<max>/<window>", e.g. "5/15m": at most max per window. */
+const limit = (def: string) =>
+  z
+    .string()
+    .default(def)
+    .transform((v, ctx) => {
+      const [max, window, ...rest] = v.split("/").map((part) => part.trim());
+      const seconds = window === undefined ? null : parseDurationSeconds(window);
+      const count = Number(max);
+      if (rest.length > 0 || !Number.isInteger(count) || count < 1 || seconds === null || seconds <= 0) {
+        ctx.addIssue({ code: "custom", message: `expected <max>/<window> such as 5/15m, got "${v}"` });
+        return z.NEVER;
+      }
+      return { max: count, windowMs: Math.round(seconds * 1000) };
+    });
+
 export function parseDurationSeconds(value: string): number | null {
   const match = /^(\d+)\s*(ms|s|m|h|d)?$/.exec(value.trim());
   if (!match) return null;
@@ -61,6 +77,8 @@ export const envSchema = z.object({
   ADMIN_PASSWORD: optionalString,
   TRUST_PROXY: bool.default(false),
   RATE_LIMIT_REDIS_PREFIX: z.string().min(1).default("mt:ratelimit:"),
+  LOGIN_FAILURE_LIMIT_PER_ACCOUNT_IP: limit("5/15m"),
+  LOGIN_FAILURE_LIMIT_PER_ACCOUNT: limit("20/15m"),
 
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   LOG_FORMAT: z.enum(["json", "pretty"]).optional(),

@@ -36,7 +36,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       adminPassword: e.ADMIN_PASSWORD,
     },
     trustProxy: e.TRUST_PROXY,
-    rateLimit: { redisKeyPrefix: e.RATE_LIMIT_REDIS_PREFIX },
+    rateLimit: {
+      redisKeyPrefix: e.RATE_LIMIT_REDIS_PREFIX,
+      /** Failed logins per account and client address, and per account from anywhere. */
+      loginFailuresPerAccountIp: e.LOGIN_FAILURE_LIMIT_PER_ACCOUNT_IP,
+      loginFailuresPerAccount: e.LOGIN_FAILURE_LIMIT_PER_ACCOUNT,
+    },
     log: {
       level: e.LOG_LEVEL,
       /** undefined: pretty in development when stdout is a terminal, JSON otherwise (main.ts). */

@@ -14,7 +14,7 @@ import { getGraphQLRateLimiter, type Identity, type Store } from "graphql-rate-l
 import { parseDurationSeconds } from "../config/index.js";
 import { AppError } from "../errors.js";
 import type { Context } from "../graphql/context.js";
-import type { RateLimitDecision, RateLimitRule } from "../services/rateLimit/index.js";
+import { retryAfterSeconds, type RateLimitDecision, type RateLimitRule } from "../services/rateLimit/index.js";
 
 interface FieldLimit {
   /** Schema coordinate, e.g. "Mutation.login". */
@@ -35,8 +35,7 @@ export function budgetKey(typeName: string, identity: Identity): string {
   return `${identity.contextIdentity}|${typeName}.${identity.fieldIdentity}`;
 }
 
-/** Seconds a refused caller should wait: whole seconds, at least one. */
-export const retryAfterSeconds = (retryAfterMs: number) => Math.max(1, Math.ceil(retryAfterMs / 1000));
+export { retryAfterSeconds };
 
 /**
  * A graphql-rate-limit Store over our atomic store. `getForIdentity` decides and records the call

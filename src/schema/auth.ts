@@ -50,7 +50,7 @@ builder.mutationFields((t) => ({
     type: AuthPayload,
     args: { input: t.arg({ type: LoginInput, required: true }) },
     directives: { rateLimit: { max: 5, window: "15m" } },
-    resolve: (_root, { input }, { services }) => services.auth.login(input),
+    resolve: (_root, { input }, { services, clientIp }) => services.auth.login(input, { ip: clientIp }),
   }),
   refresh: t.field({
     type: AuthPayload,

@@ -25,12 +25,13 @@ export interface ServiceDeps {
 export function createServices(deps: ServiceDeps) {
   const { db } = deps;
   const users = createUserService({ sql: db.sql });
-  const auth = createAuthService({ config: deps.config, logger: deps.logger, prisma: db.prisma, sql: db.sql, redis: deps.redis });
+  const rateLimit = createRateLimitService(deps);
+  const auth = createAuthService({ config: deps.config, logger: deps.logger, prisma: db.prisma, sql: db.sql, redis: deps.redis, rateLimit });
   return {
     ...deps,
     prisma: db.prisma,
     audit: createAuditService({ prisma: db.prisma, sql: db.sql, logger: deps.logger.child({ component: "audit" }) }),
-    rateLimit: createRateLimitService(deps),
+    rateLimit,
     auth,
     /** Access token (Authorization header, connection_init param) to viewer, for every transport. */
     identity: createIdentity(auth.verifyAccessToken),

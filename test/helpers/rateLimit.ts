@@ -1,10 +1,14 @@
 // Calling rate-limited fields over HTTP and sorting the answers into evaluated and refused.
+import { randomUUID } from "node:crypto";
 import type { GraphQLResponse, TestServer } from "./server.js";
 
 export const LOGIN = "mutation ($input: LoginInput!) { login(input: $input) { accessToken } }";
 
-/** A login that the resolver evaluates and refuses (wrong password): anything but RATE_LIMITED means it ran. */
-export const wrongLogin = (email = "nobody@example.test") => ({
+/**
+ * A login that the resolver evaluates and refuses (wrong password): anything but RATE_LIMITED means it ran.
+ * Without an email, each names an account of its own, so the per-account failure limit stays out of the way.
+ */
+export const wrongLogin = (email = `nobody-${randomUUID()}@example.test`) => ({
   query: LOGIN,
   variables: { input: { email, password: "not-the-password" } },
 });

@@ -8,7 +8,9 @@ import type { Prisma, PrismaClient, User } from "../../generated/prisma/client.j
 import type { Role } from "../../generated/prisma/enums.js";
 import type { Viewer } from "../../identity/viewer.js";
 import type { Logger } from "../../logger.js";
+import type { RateLimitService } from "../rateLimit/index.js";
 import { createAccessTokens, invalidToken } from "./accessTokens.js";
+import { createLoginThrottle } from "./loginThrottle.js";
 import { dummyPasswordHash, hashPassword, needsRehash, verifyPassword } from "./passwords.js";
 import { newRefreshToken, refreshTokenHasher } from "./refreshTokens.js";
 import { createRevocationBus, type AccessRevokedListener } from "./revocationBus.js";
@@ -22,6 +24,7 @@ export interface AuthServiceDeps {
   prisma: PrismaClient;
   sql: DirectSql;
   redis: Redis | null;
+  rateLimit: RateLimitService;
 }
 
 /** What register, login and refresh hand back (the GraphQL AuthPayload). */
@@ -42,13 +45,14 @@ function isUniqueViolation(error: unknown): boolean {
   return (error as { code?: string } | null)?.code === "P2002";
 }
 
-export function createAuthService({ config, logger, prisma, sql, redis }: AuthServiceDeps) {
+export function createAuthService({ config, logger, prisma, sql, redis, rateLimit }: AuthServiceDeps) {
   const settings = config.auth;
   const log = logger.child({ component: "auth" });
   const accessTokens = createAccessTokens(settings);
   const hashRefreshToken = refreshTokenHasher(settings.refreshSecret);
   const bus = createRevocationBus({ redis, logger });
   const sessionStatus = createSessionStatusCache(sql);
+  const loginThrottle = createLoginThrottle({ config, rateLimit });
   // Registered first, so listeners that re-check a token already see the revocation.
   bus.on((event) => sessionStatus.invalidate(event));
 
@@ -152,17 +156,20 @@ export function createAuthService({ config, logger, prisma, sql, redis }: AuthSe
 
     /**
      * Unknown email and wrong password fail alike, after the same argon2 work. A disabled account
-     * is reported only to someone who knows its password.
+     * is reported only to someone who knows its password. Failed attempts are limited per account
+     * and client address and per account (loginThrottle.ts): RATE_LIMITED, for unknown emails too.
      */
-    async login(input: LoginInput): Promise<AuthSession> {
-      const user = await prisma.user.findUnique({ where: { email: normalizeEmail(input.email) } });
-      const passwordOk = await verifyPassword(user?.passwordHash ?? (await dummyPasswordHash()), input.password);
-      if (!user || !passwordOk) throw unauthenticated(INVALID_CREDENTIALS);
-      if (!user.isActive) throw forbidden(ACCOUNT_DISABLED);
-      if (needsRehash(user.passwordHash)) {
-        await prisma.user.update({ where: { id: user.id }, data: { passwordHash: await hashPassword(input.password) } });
-      }
-      return startSession(user);
+    login(input: LoginInput, client: { ip: string } = { ip: "local" }): Promise<AuthSession> {
+      return loginThrottle.guard(input.email, client.ip, async () => {
+        const user = await prisma.user.findUnique({ where: { email: normalizeEmail(input.email) } });
+        const passwordOk = await verifyPassword(user?.passwordHash ?? (await dummyPasswordHash()), input.password);
+        if (!user || !passwordOk) throw unauthenticated(INVALID_CREDENTIALS);
+        if (!user.isActive) throw forbidden(ACCOUNT_DISABLED);
+        if (needsRehash(user.passwordHash)) {
+          await prisma.user.update({ where: { id: user.id }, data: { passwordHash: await hashPassword(input.password) } });
+        }
+        return startSession(user);
+      });
     },
 
     /**

@@ -10,6 +10,9 @@ import type { RateLimitStore } from "./types.js";
 
 export type { RateLimitDecision, RateLimitRule, RateLimitStore } from "./types.js";
 
+/** Seconds a refused caller should wait: whole seconds, at least one. */
+export const retryAfterSeconds = (retryAfterMs: number) => Math.max(1, Math.ceil(retryAfterMs / 1000));
+
 export interface RateLimitRejection {
   /** Schema coordinate of the limited field, e.g. "Mutation.login". */
   field: string;

@@ -1,9 +1,10 @@
 // The per-process store: used without REDIS_URL, and while Redis is unreachable.
+import { randomUUID } from "node:crypto";
 import type { RateLimitDecision, RateLimitRule, RateLimitStore } from "./types.js";
 
 interface CallLog {
-  /** Timestamps of counted calls, oldest first. */
-  times: number[];
+  /** Counted calls, oldest first. */
+  calls: { at: number; id: string }[];
   /** When the newest call leaves its window: after that the whole entry is dead. */
   expiresAt: number;
 }
@@ -18,18 +19,23 @@ export class MemoryRateLimitStore implements RateLimitStore {
   constructor(private readonly now: () => number = Date.now) {}
 
   // Deliberately free of awaits: the read-decide-record step runs without interleaving.
-  async hit(key: string, { max, windowMs }: RateLimitRule): Promise<RateLimitDecision> {
+  async hit(key: string, { max, windowMs }: RateLimitRule, callId: string = randomUUID()): Promise<RateLimitDecision> {
     const now = this.now();
     this.sweep(now);
-    const times = (this.logs.get(key)?.times ?? []).filter((t) => t > now - windowMs);
-    if (times.length < max) {
-      times.push(now);
-      this.logs.set(key, { times, expiresAt: now + windowMs });
-      return { allowed: true, previousCalls: times.length - 1, retryAfterMs: 0 };
+    const calls = (this.logs.get(key)?.calls ?? []).filter((call) => call.at > now - windowMs);
+    if (calls.length < max) {
+      calls.push({ at: now, id: callId });
+      this.logs.set(key, { calls, expiresAt: now + windowMs });
+      return { allowed: true, previousCalls: calls.length - 1, retryAfterMs: 0 };
     }
-    this.logs.set(key, { times, expiresAt: times[times.length - 1]! + windowMs });
+    this.logs.set(key, { calls, expiresAt: calls[calls.length - 1]!.at + windowMs });
     // A slot frees when the calls in the window drop below max: when this one leaves it.
-    return { allowed: false, previousCalls: times.length, retryAfterMs: times[times.length - max]! + windowMs - now };
+    return { allowed: false, previousCalls: calls.length, retryAfterMs: calls[calls.length - max]!.at + windowMs - now };
+  }
+
+  async undo(key: string, callId: string): Promise<void> {
+    const log = this.logs.get(key);
+    if (log) log.calls = log.calls.filter((call) => call.id !== callId);
   }
 
   /** Drops the logs of callers that went quiet, so the map does not grow with every client ever seen. */

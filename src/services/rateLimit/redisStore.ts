@@ -32,8 +32,8 @@ export class RedisRateLimitStore implements RateLimitStore {
     private readonly keyPrefix: string,
   ) {}
 
-  async hit(key: string, { max, windowMs }: RateLimitRule): Promise<RateLimitDecision> {
-    const args = [`${this.keyPrefix}${key}`, max, windowMs, randomUUID()] as const;
+  async hit(key: string, { max, windowMs }: RateLimitRule, callId: string = randomUUID()): Promise<RateLimitDecision> {
+    const args = [`${this.keyPrefix}${key}`, max, windowMs, callId] as const;
     let reply: unknown;
     try {
       reply = await this.redis.evalsha(HIT_SHA, 1, ...args);
@@ -43,5 +43,9 @@ export class RedisRateLimitStore implements RateLimitStore {
     }
     const [allowed, previousCalls, retryAfterMs] = reply as [number, number, number];
     return { allowed: allowed === 1, previousCalls, retryAfterMs };
+  }
+
+  async undo(key: string, callId: string): Promise<void> {
+    await this.redis.zrem(`${this.keyPrefix}${key}`, callId);
   }
 }

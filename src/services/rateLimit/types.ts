@@ -22,5 +22,8 @@ export interface RateLimitDecision {
  */
 export interface RateLimitStore {
   readonly kind: "memory" | "redis";
-  hit(key: string, rule: RateLimitRule): Promise<RateLimitDecision>;
+  /** `callId` names the recorded call for `undo` (a fresh one when omitted). */
+  hit(key: string, rule: RateLimitRule, callId?: string): Promise<RateLimitDecision>;
+  /** Takes back a call `hit` recorded, e.g. an attempt that turned out not to count; unknown ids are ignored. */
+  undo(key: string, callId: string): Promise<void>;
 }

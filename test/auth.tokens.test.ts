@@ -1,7 +1,8 @@
 // Access and refresh tokens over real HTTP: forged tokens, rotation, reuse detection, concurrent
 // refresh, logout, logoutAll and how fast a revocation reaches access tokens.
-// `refresh` is rate limited per client IP (30 per 15 minutes): this server trusts X-Forwarded-For
-// and each refresh call comes from an address of its own.
+// `refresh` is rate limited per session (30 per 15 minutes), unknown tokens per client address: this
+// server trusts X-Forwarded-For and each refresh call comes from an address of its own unless a test
+// says otherwise.
 import { createHmac } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { hasPostgres } from "./helpers/services.js";
@@ -163,6 +164,61 @@ describe("refresh tokens", () => {
 
   it("an unknown refresh token is INVALID_TOKEN", async () => {
     expect(codeOf(await refresh("x".repeat(43)))).toBe("INVALID_TOKEN");
+  });
+});
+
+describe("refresh rate limit (30 per 15 minutes)", () => {
+  const LIMIT = 30;
+  let address = 0;
+  /** A client address of this describe's own, for refreshes that must share one. */
+  const sharedAddress = () => ({ "x-forwarded-for": `203.0.113.${++address}` });
+  const refreshFrom = (headers: Record<string, string>, token: string) => server.gql(REFRESH, { t: token }, { headers });
+  /** Refreshes `times` times in a row, each with the token the last one returned; returns the last token. */
+  async function refreshRepeatedly(token: string, times: number, from?: Record<string, string>): Promise<string> {
+    for (let i = 0; i < times; i++) {
+      const result = await (from ? refreshFrom(from, token) : refresh(token));
+      expect(result.errors).toBeUndefined();
+      token = result.data.refresh.refreshToken;
+    }
+    return token;
+  }
+
+  it("gives each session its own budget: two sessions behind one address do not share it", async () => {
+    const user = await createUser(server);
+    const [ana, ben] = [await newSession(user), await newSession(await createUser(server))];
+    const office = sharedAddress();
+    const anasLast = await refreshRepeatedly(ana.refreshToken, LIMIT, office);
+    // Ana's session is spent; Ben's, from the same address, is not.
+    expect(codeOf(await refreshFrom(office, anasLast))).toBe("RATE_LIMITED");
+    await refreshRepeatedly(ben.refreshToken, 1, office);
+  });
+
+  it("limits one session wherever it refreshes from: the 31st is RATE_LIMITED with retryAfter", async () => {
+    const session = await newSession(await createUser(server));
+    const last = await refreshRepeatedly(session.refreshToken, LIMIT);
+    const refused = await refresh(last);
+    expect(refused.errors![0]).toMatchObject({
+      path: ["refresh"],
+      message: "Too many calls to refresh: at most 30 per 15m",
+      extensions: { code: "RATE_LIMITED" },
+    });
+    expect(refused.errors![0]!.extensions.retryAfter).toBeGreaterThan(0);
+    // The refused call spent nothing: the token still works once the window lets it.
+    const tokenHash = createHmac("sha256", server.app.services.config.auth.refreshSecret).update(last).digest("hex");
+    const row = await server.app.services.prisma.refreshToken.findUnique({ where: { tokenHash } });
+    expect(row).not.toBeNull();
+    expect(row!.usedAt).toBeNull();
+  });
+
+  it("limits unknown tokens per address, before looking them up: then that address gets no more lookups", async () => {
+    const guesser = sharedAddress();
+    for (let i = 0; i < LIMIT; i++) expect(codeOf(await refreshFrom(guesser, `garbage-${i}`))).toBe("INVALID_TOKEN");
+    expect(codeOf(await refreshFrom(guesser, "garbage-more"))).toBe("RATE_LIMITED");
+    // No lookup for that address any more, so a guess that hit would not be told apart either…
+    const session = await newSession(await createUser(server));
+    expect(codeOf(await refreshFrom(guesser, session.refreshToken))).toBe("RATE_LIMITED");
+    // …while the session refreshes from anywhere else.
+    await refreshRepeatedly(session.refreshToken, 1);
   });
 });
 

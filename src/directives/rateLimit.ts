@@ -14,6 +14,7 @@ import { getGraphQLRateLimiter, type Identity, type Store } from "graphql-rate-l
 import { parseDurationSeconds } from "../config/index.js";
 import { AppError } from "../errors.js";
 import type { Context } from "../graphql/context.js";
+import { identityFromArguments, RATE_LIMIT_IDENTITY, type RateLimitIdentify } from "./rateLimitIdentity.js";
 import { retryAfterSeconds, type RateLimitDecision, type RateLimitRule } from "../services/rateLimit/index.js";
 
 interface FieldLimit {
@@ -23,6 +24,8 @@ interface FieldLimit {
   /** The window as written in the directive, for messages. */
   window: string;
   identityArgs: string[];
+  /** The field's own way to name whose budget a call spends (see rateLimitIdentity.ts). */
+  identify?: RateLimitIdentify;
 }
 
 /** Whose budget a call spends: the signed-in user's, else the client address's. */
@@ -60,6 +63,15 @@ function atomicStore(
   };
 }
 
+const tooManyCalls = (limit: FieldLimit, fieldName: string) =>
+  `Too many calls to ${fieldName}: at most ${limit.rule.max} per ${limit.window}`;
+
+function refusal(limit: FieldLimit, context: Context, message: string, retryAfterMs: number): AppError {
+  const retryAfter = retryAfterSeconds(retryAfterMs);
+  context.services.rateLimit.recordRejection({ field: limit.coordinate, retryAfterSeconds: retryAfter });
+  return new AppError("RATE_LIMITED", message, { retryAfter });
+}
+
 async function enforce(
   limit: FieldLimit,
   source: unknown,
@@ -67,21 +79,28 @@ async function enforce(
   context: Context,
   info: GraphQLResolveInfo,
 ) {
+  let identity = callerIdentity(context);
+  if (limit.identify) {
+    const unknownKey = budgetKey(info.parentType.name, { contextIdentity: identity, fieldIdentity: `${info.fieldName}:unknown` });
+    const refuse = (retryAfterMs: number) => refusal(limit, context, tooManyCalls(limit, info.fieldName), retryAfterMs);
+    const named = await identityFromArguments(limit.identify, args, context, unknownKey, limit.rule, refuse);
+    // Naming nothing known, the call has spent its slot of unknown names; the resolver refuses it.
+    if (named === null) return;
+    identity = named;
+  }
   let decision: RateLimitDecision | undefined;
   // A limiter per call: the decision (and its retry time) belongs to this call alone.
   const limiter = getGraphQLRateLimiter({
-    identifyContext: callerIdentity,
+    identifyContext: () => identity,
     store: atomicStore(context, limit, info.parentType.name, (d) => (decision = d)),
-    formatError: ({ fieldName, max }) => `Too many calls to ${fieldName}: at most ${max} per ${limit.window}`,
+    formatError: ({ fieldName }) => tooManyCalls(limit, fieldName),
   });
   const message = await limiter(
     { parent: source, args, context, info },
     { max: limit.rule.max, window: `${limit.rule.windowMs}ms`, identityArgs: limit.identityArgs },
   );
   if (message === undefined) return;
-  const retryAfter = retryAfterSeconds(decision?.retryAfterMs ?? limit.rule.windowMs);
-  context.services.rateLimit.recordRejection({ field: limit.coordinate, retryAfterSeconds: retryAfter });
-  throw new AppError("RATE_LIMITED", message, { retryAfter });
+  throw refusal(limit, context, message, decision?.retryAfterMs ?? limit.rule.windowMs);
 }
 
 function limited(
@@ -114,7 +133,9 @@ function fieldLimit(
     const argument = path.split(".")[0]!;
     if (!fieldConfig.args || !Object.hasOwn(fieldConfig.args, argument)) fail(`identityArgs names "${path}", which is no argument`);
   }
-  return { coordinate, rule: { max: max as number, windowMs }, window, identityArgs };
+  const identify = fieldConfig.extensions?.[RATE_LIMIT_IDENTITY];
+  if (identify !== undefined && typeof identify !== "function") fail(`the ${RATE_LIMIT_IDENTITY} extension must be a function`);
+  return { coordinate, rule: { max: max as number, windowMs }, window, identityArgs, identify: identify as RateLimitIdentify | undefined };
 }
 
 export function applyRateLimitDirective(schema: GraphQLSchema, directiveName = "rateLimit"): GraphQLSchema {

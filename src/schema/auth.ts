@@ -1,4 +1,5 @@
 // Accounts and sessions: me, register, login, refresh, logout, logoutAll.
+import { RATE_LIMIT_IDENTITY, type RateLimitIdentify } from "../directives/rateLimitIdentity.js";
 import type { AuthSession } from "../services/auth/index.js";
 import { displayNameSchema, emailSchema, passwordSchema } from "../services/auth/validation.js";
 import { builder } from "./builder.js";
@@ -30,6 +31,11 @@ const LoginInput = builder.inputType("LoginInput", {
   }),
 });
 
+const refreshBudgetIdentity: RateLimitIdentify = async ({ refreshToken }, { services }) => {
+  const sessionId = await services.auth.refreshTokenSession(String(refreshToken));
+  return sessionId && `session:${sessionId}`;
+};
+
 builder.queryField("me", (t) =>
   t.field({
     type: User,
@@ -56,6 +62,8 @@ builder.mutationFields((t) => ({
     type: AuthPayload,
     args: { refreshToken: t.arg.string({ required: true }) },
     directives: { rateLimit: { max: 30, window: "15m" } },
+    // Per session (the token's family), so clients behind one address do not share a budget.
+    extensions: { [RATE_LIMIT_IDENTITY]: refreshBudgetIdentity },
     resolve: (_root, { refreshToken }, { services }) => services.auth.refresh(refreshToken),
   }),
   logout: t.boolean({

@@ -215,6 +215,15 @@ export function createAuthService({ config, logger, prisma, sql, redis, rateLimi
       return issue(session.user, session.id, next, expiresAt);
     },
 
+    /** The session (token family) a refresh token belongs to, whatever its state; null for an unknown token. */
+    async refreshTokenSession(refreshToken: string): Promise<string | null> {
+      const row = await prisma.refreshToken.findUnique({
+        where: { tokenHash: hashRefreshToken(refreshToken) },
+        select: { sessionId: true },
+      });
+      return row?.sessionId ?? null;
+    },
+
     /** Revokes the session of this refresh token. Always true: an unknown token reveals nothing. */
     async logout(refreshToken: string): Promise<boolean> {
       const row = await prisma.refreshToken.findUnique({

@@ -102,7 +102,9 @@ export const envSchema = z.object({
   WS_CONNECTION_INIT_TIMEOUT_MS: int(10_000, 1),
   WS_MAX_SOCKETS_PER_USER: int(20, 1),
   WS_MAX_SUBSCRIPTIONS_PER_SOCKET: int(50, 1),
-  PRESENCE_TTL_MS: int(30_000, 1000),
+  WS_MAX_BUFFERED_BYTES: int(1_048_576, 65_536),
+  PRESENCE_TTL_MS: int(6_000, 1000),
+  PRESENCE_LEAVE_DELAY_MS: int(15_000),
   ROOMS_REDIS_PREFIX: z.string().min(1).default("mt:rooms:"),
 });
 

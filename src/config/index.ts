@@ -68,8 +68,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       connectionInitTimeoutMs: e.WS_CONNECTION_INIT_TIMEOUT_MS,
       maxSocketsPerUser: e.WS_MAX_SOCKETS_PER_USER,
       maxSubscriptionsPerSocket: e.WS_MAX_SUBSCRIPTIONS_PER_SOCKET,
+      maxBufferedBytes: e.WS_MAX_BUFFERED_BYTES,
     },
     presenceTtlMs: e.PRESENCE_TTL_MS,
+    /** How long a member whose socket vanished (no close frame) still counts; 0: they leave at once. */
+    presenceLeaveDelayMs: e.PRESENCE_LEAVE_DELAY_MS,
     rooms: { redisKeyPrefix: e.ROOMS_REDIS_PREFIX },
   };
   if (config.auth.adminEmail && !config.auth.adminPassword) {

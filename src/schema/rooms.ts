@@ -206,8 +206,8 @@ builder.subscriptionField("roomEvents", (t) =>
       excludeSelf: t.arg.boolean({ required: true, defaultValue: false }),
     },
     directives: { auth: {} },
-    subscribe: (_root, { room, since, excludeSelf }, { viewer, services }) =>
-      services.rooms.roomEvents(viewer!, { room, since: since != null ? decodeIdOf("Message", since) : null, excludeSelf }),
+    subscribe: (_root, { room, since, excludeSelf }, { viewer, services, connection }) =>
+      services.rooms.roomEvents(viewer!, { room, since: since != null ? decodeIdOf("Message", since) : null, excludeSelf, connection }),
     resolve: (event: RoomEventShape) => event,
   }),
 );

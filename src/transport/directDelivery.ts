@@ -1,15 +1,14 @@
 // graphql-ws `next` frames sent by us rather than by graphql-ws's loop (see
 // useSharedSubscriptionExecution): the payload arrives serialized once for every socket that
 // shares it, and only the frame around it is per socket. The bytes are what graphql-ws sends.
+// A socket already holding its byte budget unsent (WS_MAX_BUFFERED_BYTES) gets no more: the
+// subscription is ended as fallen behind instead (ws.ts), so a reader that stalls is bounded in
+// bytes, not only in events, and costs the others nothing.
 import type { WebSocket } from "ws";
 import type { DirectDelivery } from "../graphql/context.js";
 
-/**
- * Beyond this many bytes waiting in the socket's buffer, results go back to graphql-ws's loop,
- * which waits for each write: a client that stops reading is then cut off by the stream's own
- * limit (MAX_PENDING_EVENTS) instead of growing this buffer.
- */
-export const DIRECT_MAX_BUFFERED_BYTES = 1024 * 1024;
+/** True when the socket's unsent bytes (ws's queue and the OS socket's user-space buffer) reached `max`. */
+export const isOverBudget = (socket: WebSocket, max: number) => socket.bufferedAmount >= max;
 
 export interface SubscriptionSlot {
   /** graphql-ws's running subscriptions of the socket by id (replaced when the socket closes). */
@@ -24,6 +23,8 @@ class SocketDelivery implements DirectDelivery {
     private readonly socket: WebSocket,
     private readonly slot: SubscriptionSlot,
     private readonly id: string,
+    private readonly maxBufferedBytes: number,
+    private readonly fellBehind: () => void,
   ) {
     this.head = `{"id":${JSON.stringify(id)},"type":"next","payload":`;
   }
@@ -32,11 +33,19 @@ class SocketDelivery implements DirectDelivery {
     const { socket } = this;
     // Completed by the client, or the socket is closing: nothing more goes out for it.
     if (!(this.id in this.slot.subscriptions) || socket.readyState !== socket.OPEN) return true;
-    if (socket.bufferedAmount > DIRECT_MAX_BUFFERED_BYTES) return false;
+    if (isOverBudget(socket, this.maxBufferedBytes)) {
+      this.fellBehind();
+      return true;
+    }
     socket.send(`${this.head}${payloadJson}}`);
     return true;
   }
 }
 
-export const directDelivery = (socket: WebSocket, slot: SubscriptionSlot, id: string): DirectDelivery =>
-  new SocketDelivery(socket, slot, id);
+export const directDelivery = (
+  socket: WebSocket,
+  slot: SubscriptionSlot,
+  id: string,
+  maxBufferedBytes: number,
+  fellBehind: () => void,
+): DirectDelivery => new SocketDelivery(socket, slot, id, maxBufferedBytes, fellBehind);

@@ -1,6 +1,7 @@
 // One graphql-ws socket past connection_init: who it is signed in as (replaceable through
-// authenticateConnection), the subscriptions it runs, and its closing with 4403 when its access
-// token expires or its user's access is revoked.
+// authenticateConnection), the subscriptions it runs, whether it vanished (closed without a close
+// frame: presence then waits PRESENCE_LEAVE_DELAY_MS before announcing its user gone), and its
+// closing with 4403 when its access token expires or its user's access is revoked.
 import type { WebSocket } from "ws";
 import type { Viewer } from "../graphql/context.js";
 import type { AuthenticatedConnection } from "../services/rooms/index.js";
@@ -9,8 +10,13 @@ import type { AuthenticatedConnection } from "../services/rooms/index.js";
 export const CLOSE_AUTH = 4403;
 /** The close reason when the socket's access token expired (refresh, then reconnect). */
 export const TOKEN_EXPIRED_REASON = "Access token expired";
-/** Fatal for graphql-ws clients: reconnecting would be refused again. */
-export const CLOSE_TOO_MANY_SOCKETS = 4429;
+/**
+ * The user has WS_MAX_SOCKETS_PER_USER sockets open: 1013 "Try Again Later", which graphql-ws
+ * clients retry with backoff (4429 is fatal to them). A tab that finds the cap full because
+ * another closed, or because a crashed instance's sockets still count, gets in on a retry; one
+ * that stays over the cap gets the close event, with this reason, once its retries run out.
+ */
+export const CLOSE_TOO_MANY_SOCKETS = 1013;
 /** Try again: a service this socket needs is unavailable. */
 export const CLOSE_TRY_AGAIN = 1011;
 
@@ -20,9 +26,8 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
 export interface RunningSubscription {
   rootField: string;
   /**
-   * The client's subscribe payload: a client may reuse an id once it completed it, while the old
-   * one's teardown still runs, and the payload tells the two apart when graphql-ws reports each
-   * one's end.
+   * The client's subscribe payload: graphql-ws reports each end with it, and only the run that
+   * started with it may end its bookkeeping.
    */
   payload: object;
   requestId: string;
@@ -33,6 +38,8 @@ export class SocketSession implements AuthenticatedConnection {
   private expiry: NodeJS.Timeout | null = null;
   /** The running subscriptions by id. */
   private readonly subscriptions = new Map<string, RunningSubscription>();
+  /** Set when the socket closed without a close frame (network loss, terminated as silent). */
+  vanished = false;
 
   constructor(
     readonly socket: WebSocket,
@@ -67,20 +74,6 @@ export class SocketSession implements AuthenticatedConnection {
   /** Adds this socket's running subscriptions to `counts`, by root field. */
   countSubscriptions(counts: Record<string, number>): void {
     for (const { rootField } of this.subscriptions.values()) counts[rootField] = (counts[rootField] ?? 0) + 1;
-  }
-
-  /**
-   * Forgets subscriptions the client already completed although their teardown still runs, so
-   * their slots are free at once; returns how many.
-   */
-  forgetEnded(isRunning: (id: string) => boolean): number {
-    let ended = 0;
-    for (const id of this.subscriptions.keys()) {
-      if (isRunning(id)) continue;
-      this.subscriptions.delete(id);
-      ended += 1;
-    }
-    return ended;
   }
 
   /** True when the subscription `id` started with `payload` was still counted (then it no longer is). */

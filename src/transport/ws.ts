@@ -3,6 +3,9 @@
 // on HTTP.
 // What a socket may do is decided elsewhere (auth service, rooms service, @auth); this file maps
 // it onto the protocol: connection_init auth, close codes, caps, keepalive, shutdown.
+// A socket holds at most WS_MAX_BUFFERED_BYTES of unsent frames: a subscription that would add to
+// a fuller buffer is ended with the documented "fell behind, subscribe again with since" error
+// (fellBehind), so a reader that stalls costs a bounded amount and nobody else waits for it.
 import type { Server as HttpServer } from "node:http";
 import { getOperationAST, GraphQLError, Kind, type DocumentNode, type ExecutionArgs } from "graphql";
 import type { SubscribePayload } from "graphql-ws";
@@ -18,8 +21,8 @@ import { GRAPHQL_PATH, type GraphQLServer } from "../graphql/server.js";
 import type { Logger } from "../logger.js";
 import { clientIpOf } from "../clientIp.js";
 import type { Services } from "../services/index.js";
-import { directDelivery } from "./directDelivery.js";
-import { serveGraphqlWs } from "./graphqlWsOnWs.js";
+import { directDelivery, isOverBudget } from "./directDelivery.js";
+import { serveGraphqlWs, type SubscribeIds } from "./graphqlWsOnWs.js";
 import { keepSocketsAlive } from "./keepalive.js";
 import { CLOSE_AUTH, CLOSE_TOO_MANY_SOCKETS, CLOSE_TRY_AGAIN, SocketSession, SocketSessions, TOKEN_EXPIRED_REASON } from "./socketSession.js";
 
@@ -36,6 +39,7 @@ export interface WebSocketTransportOptions {
 interface SocketExtra {
   socket: WebSocket;
   clientIp: string;
+  ids: SubscribeIds;
   /** Set once connection_init was accepted. */
   session?: SocketSession;
 }
@@ -78,10 +82,39 @@ export function attachWebSocketTransport({ httpServer, yoga, config, logger, ser
       `This connection already runs ${config.ws.maxSubscriptionsPerSocket} subscriptions (the maximum); complete one first`,
     );
 
+  const maxBufferedBytes = config.ws.maxBufferedBytes;
+
+  /**
+   * Ends the running subscription `id` because its socket holds maxBufferedBytes unsent: the
+   * client gets the documented error (after what is already buffered) and may reuse the id.
+   * `afterThisResult`: graphql-ws is about to send one more result of it, which goes first.
+   */
+  function fellBehind(ctx: { subscriptions: Record<string, unknown>; extra: SocketExtra }, id: string, afterThisResult = false): void {
+    const subscription = ctx.subscriptions[id] as AsyncGenerator | null | undefined;
+    if (!(id in ctx.subscriptions)) return;
+    delete ctx.subscriptions[id];
+    ctx.extra.ids.ended(id);
+    const { session, socket } = ctx.extra;
+    const error = new AppError(
+      "SERVICE_UNAVAILABLE",
+      `This subscription fell behind (more than ${maxBufferedBytes} bytes waiting to be sent on this connection) and was ended; subscribe again with since to catch up`,
+    );
+    const payload = [formatError(error, { requestId: session?.requestIdOf(id), logger: log }).toJSON()];
+    const frame = JSON.stringify({ id, type: "error", payload });
+    if (afterThisResult) process.nextTick(() => socket.send(frame));
+    else socket.send(frame);
+    log.warn({ subscriptionId: id, bufferedBytes: socket.bufferedAmount }, "subscription ended: its client fell behind");
+    void subscription?.return?.(undefined);
+  }
+
   const server = serveGraphqlWs<Record<string, unknown> | undefined, SocketExtra>({
     wss,
     logger: log,
-    extra: (socket, request) => ({ socket, clientIp: clientIpOf(request, config.trustProxy) }),
+    extra: (socket, request, ids) => ({ socket, clientIp: clientIpOf(request, config.trustProxy), ids }),
+    // No close frame (1006): the peer vanished; its rooms wait PRESENCE_LEAVE_DELAY_MS for it.
+    closing: (extra, code) => {
+      if (extra.session && code === 1006) extra.session.vanished = true;
+    },
     options: {
       connectionInitWaitTimeout: config.ws.connectionInitTimeoutMs,
       execute: (args) => envelopedOf(args).execute(args as ExecutionArgs),
@@ -162,15 +195,11 @@ export function attachWebSocketTransport({ httpServer, yoga, config, logger, ser
         if (!getOperationAST(document, params.operationName)) return refuse([new ApiError("BAD_REQUEST", "Could not determine what operation to execute.")]);
         const subscriptionField = subscriptionFieldOf(document, params.operationName);
         if (subscriptionField !== null) {
-          // graphql-ws drops an id from ctx.subscriptions as soon as the client completes it, and
-          // then accepts the same id again (already in ctx.subscriptions now): the old one ended.
-          const ended = session.forgetEnded((running) => running !== id && running in ctx.subscriptions);
-          for (let i = 0; i < ended; i += 1) void connections.subscriptionEnded();
           if (!session.startSubscription(id, { rootField: subscriptionField, payload: params, requestId: ws.requestId }, config.ws.maxSubscriptionsPerSocket)) {
             return refuse([tooManySubscriptions()]);
           }
           void connections.subscriptionStarted();
-          ws.directDelivery = directDelivery(ctx.extra.socket, ctx, id);
+          ws.directDelivery = directDelivery(ctx.extra.socket, ctx, id, maxBufferedBytes, () => fellBehind(ctx, id));
         }
         return {
           schema: enveloped.schema,
@@ -185,7 +214,9 @@ export function attachWebSocketTransport({ httpServer, yoga, config, logger, ser
       // A running subscription's events get their errors formatted here, as they are sent, rather
       // than by an envelop per-result hook (see useErrorFormatting). Results already formatted
       // (queries, mutations, a subscribe that ended in one result) pass unchanged.
-      onNext: (_ctx, _id, _payload, args, result) => {
+      // A subscription's result that finds its socket's buffer full ends it (after this result).
+      onNext: (ctx, id, _payload, args, result) => {
+        if (isOverBudget(ctx.extra.socket, maxBufferedBytes) && ctx.extra.session?.requestIdOf(id) !== undefined) fellBehind(ctx, id, true);
         const formatted = formatResult(result, {
           logger: log,
           requestId: (args.contextValue as Context).requestId,
@@ -196,8 +227,10 @@ export function attachWebSocketTransport({ httpServer, yoga, config, logger, ser
 
       // An error graphql-ws sends itself (a subscription source that throws mid-stream) carries
       // the raw message: mask and log it like any other error. Refusals above are already formatted.
-      onError: (ctx, id, _payload, errors) => {
+      // A subscription that ended in an error ends its bookkeeping here (no onComplete follows).
+      onError: (ctx, id, payload, errors) => {
         const requestId = ctx.extra.session?.requestIdOf(id);
+        if (ctx.extra.session?.endSubscription(id, payload)) void connections.subscriptionEnded();
         return errors.map((error) => (isFormatted(error) ? error : formatError(error, { logger: log, requestId })).toJSON());
       },
 

@@ -7,6 +7,8 @@ import type { RealtimeStore } from "./store.js";
 /** A live connection whose viewer can be replaced (the WebSocket transport implements it). */
 export interface AuthenticatedConnection {
   readonly viewer: Viewer | null;
+  /** True once it went away without a close frame (presence then waits before announcing a leave). */
+  readonly vanished: boolean;
   /** Switches to `viewer` (same user, fresh token) and moves the expiry to its token's. */
   reauthenticate(viewer: Viewer): void;
 }

@@ -6,6 +6,7 @@ import type { Config } from "../../config/index.js";
 import type { DirectSql } from "../../db/client.js";
 import type { PrismaClient } from "../../generated/prisma/client.js";
 import type { Viewer } from "../../identity/viewer.js";
+import type { AuthenticatedConnection } from "./connections.js";
 import type { Logger } from "../../logger.js";
 import type { Metrics } from "../../metrics/registry.js";
 import { createConnectionRegistry } from "./connections.js";
@@ -41,6 +42,8 @@ export interface RoomEventsArgs {
   /** Raw id of the message to resume after. */
   since?: string | null;
   excludeSelf: boolean;
+  /** The socket it runs on: one that vanished leaves the room only after PRESENCE_LEAVE_DELAY_MS. */
+  connection?: Pick<AuthenticatedConnection, "vanished"> | null;
 }
 
 export function createRoomsService({ config, logger, prisma, sql, redis, metrics, verifyAccessToken }: RoomsServiceDeps) {
@@ -54,11 +57,12 @@ export function createRoomsService({ config, logger, prisma, sql, redis, metrics
         redis,
         keyPrefix: prefix,
         ttlMs: config.presenceTtlMs,
+        leaveDelayMs: config.presenceLeaveDelayMs,
         logger: log,
         onPresenceChanges: (changes) => onPresenceChanges(changes),
       })
     : createMemoryStore();
-  const presence = createPresence({ store, bus, logger: log });
+  const presence = createPresence({ store, bus, logger: log, leaveDelayMs: config.presenceLeaveDelayMs });
   onPresenceChanges = (changes) => void presence.announce(changes);
   const directory = createRoomDirectory(prisma);
   const messages = createMessageStore(prisma, sql);
@@ -99,12 +103,14 @@ export function createRoomsService({ config, logger, prisma, sql, redis, metrics
     async roomEvents(viewer: Viewer, args: RoomEventsArgs): Promise<AsyncIterableIterator<RoomEvent>> {
       const room = await directory.require(args.room);
       const since = args.since ? await messages.resumePoint(room.id, room.slug, args.since) : null;
-      return openRoomStream(streamDeps, { userId: viewer.id, room, since, excludeSelf: args.excludeSelf }, streams);
+      const request = { userId: viewer.id, room, since, excludeSelf: args.excludeSelf, connection: args.connection ?? null };
+      return openRoomStream(streamDeps, request, streams);
     },
 
     /** Shutdown (after the sockets closed): ends any stream left, removes this instance's presence. */
     async close(): Promise<void> {
       await Promise.allSettled([...streams].map((stream) => stream.return()));
+      presence.close();
       await presence.announce({ arrivals: [], departures: await store.close() });
       await bus.close();
     },

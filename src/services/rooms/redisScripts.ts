@@ -8,21 +8,25 @@
 //                                      room:<roomId>, user:<userId>)
 //   P instance:<id>:rooms        SET   rooms where that instance has members (for sweeping)
 //   P presence:<roomId>          HASH  "<userId>|<instanceId>" -> 1 for each instance a user is in the room on
-// An entry counts only while its instance is alive (expiry in the future; this instance always).
+// Counters count only while their instance is alive (expiry in the future; this instance always).
+// Presence entries count for `grace` ms more (PRESENCE_LEAVE_DELAY_MS): a crashed instance's
+// members are announced as gone only then, unless they came back on another instance meanwhile.
+// Departures found together carry, each, the member count after its own change.
 
 const COMMON = `
 local function now_ms()
   local t = redis.call('TIME')
   return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 end
-local function alive_fn(instances_key, self_id, now)
+local function alive_fn(instances_key, self_id, now, grace)
+  grace = tonumber(grace or 0)
   local cache = {}
   return function(id)
     if id == self_id then return true end
     local known = cache[id]
     if known == nil then
       local expiry = redis.call('ZSCORE', instances_key, id)
-      known = expiry ~= false and tonumber(expiry) > now
+      known = expiry ~= false and tonumber(expiry) + grace > now
       cache[id] = known
     end
     return known
@@ -60,11 +64,11 @@ export interface ScriptDefinition {
 
 const script = (numberOfKeys: number, body: string): ScriptDefinition => ({ numberOfKeys, lua: COMMON + body });
 
-/** KEYS presence, instances, own rooms set. ARGV userId, instanceId, roomId. → {joined 0|1, memberCount} */
+/** KEYS presence, instances, own rooms set. ARGV userId, instanceId, roomId, grace. → {joined 0|1, memberCount} */
 export const enterRoom = script(
   3,
   `
-local alive = alive_fn(KEYS[2], ARGV[2], now_ms())
+local alive = alive_fn(KEYS[2], ARGV[2], now_ms(), ARGV[4])
 local before = live_users(KEYS[1], alive)
 redis.call('HSET', KEYS[1], ARGV[1] .. '|' .. ARGV[2], '1')
 redis.call('SADD', KEYS[3], ARGV[3])
@@ -73,11 +77,11 @@ return { before[ARGV[1]] and 0 or 1, count }
 `,
 );
 
-/** KEYS presence, instances, own rooms set. ARGV userId, instanceId, roomId. → {left 0|1, memberCount} */
+/** KEYS presence, instances, own rooms set. ARGV userId, instanceId, roomId, grace. → {left 0|1, memberCount} */
 export const leaveRoom = script(
   3,
   `
-local alive = alive_fn(KEYS[2], ARGV[2], now_ms())
+local alive = alive_fn(KEYS[2], ARGV[2], now_ms(), ARGV[4])
 local removed = redis.call('HDEL', KEYS[1], ARGV[1] .. '|' .. ARGV[2])
 if #own_fields(KEYS[1], ARGV[2]) == 0 then redis.call('SREM', KEYS[3], ARGV[3]) end
 local users, count = live_users(KEYS[1], alive)
@@ -85,11 +89,11 @@ return { (removed == 1 and not users[ARGV[1]]) and 1 or 0, count }
 `,
 );
 
-/** KEYS presence, instances. ARGV instanceId. → user ids */
+/** KEYS presence, instances. ARGV instanceId, grace. → user ids */
 export const roomMembers = script(
   2,
   `
-local users = live_users(KEYS[1], alive_fn(KEYS[2], ARGV[1], now_ms()))
+local users = live_users(KEYS[1], alive_fn(KEYS[2], ARGV[1], now_ms(), ARGV[2]))
 local list = {}
 for user in pairs(users) do table.insert(list, user) end
 return list
@@ -153,23 +157,27 @@ return out
 
 /**
  * KEYS instances, own counters. ARGV instanceId, ttlMs, countersTtlMs.
- * → 1 when this instance was not registered (first beat, or swept as dead): it must resync.
+ * → 1 when this instance was not registered (first beat, or swept as dead) or its registration
+ * had expired (a beat came too late: its counters may have expired too): it must resync.
  */
 export const heartbeat = script(
   2,
   `
-local added = redis.call('ZADD', KEYS[1], now_ms() + tonumber(ARGV[2]), ARGV[1])
+local now = now_ms()
+local previous = redis.call('ZSCORE', KEYS[1], ARGV[1])
+redis.call('ZADD', KEYS[1], now + tonumber(ARGV[2]), ARGV[1])
 redis.call('PEXPIRE', KEYS[2], ARGV[3])
-return added
+if previous == false or tonumber(previous) <= now then return 1 end
+return 0
 `,
 );
 
 const REMOVE_INSTANCES = `
 -- Takes the listed instances out and returns {roomId, userId, memberCount, ...} for each user who
--- is now in a room on no live instance.
-local function remove_instances(instances_key, prefix, self_id, targets, now)
+-- is now in a room on no live instance, each with the count after its own departure.
+local function remove_instances(instances_key, prefix, self_id, targets, now, grace)
   for _, id in ipairs(targets) do redis.call('ZREM', instances_key, id) end
-  local alive = alive_fn(instances_key, self_id, now)
+  local alive = alive_fn(instances_key, self_id, now, grace)
   local out = {}
   for _, id in ipairs(targets) do
     local rooms_key = prefix .. 'instance:' .. id .. ':rooms'
@@ -178,12 +186,14 @@ local function remove_instances(instances_key, prefix, self_id, targets, now)
       local gone = own_fields(presence_key, id)
       for _, entry in ipairs(gone) do redis.call('HDEL', presence_key, entry[1]) end
       local users, count = live_users(presence_key, alive)
+      local leaving = {}
       for _, entry in ipairs(gone) do
-        if not users[entry[2]] then
-          table.insert(out, room)
-          table.insert(out, entry[2])
-          table.insert(out, count)
-        end
+        if not users[entry[2]] then table.insert(leaving, entry[2]) end
+      end
+      for i, user in ipairs(leaving) do
+        table.insert(out, room)
+        table.insert(out, user)
+        table.insert(out, count + #leaving - i)
       end
     end
     redis.call('DEL', rooms_key, prefix .. 'instance:' .. id)
@@ -192,20 +202,24 @@ local function remove_instances(instances_key, prefix, self_id, targets, now)
 end
 `;
 
-/** KEYS instances. ARGV prefix, instanceId. Removes every expired instance. → departures (see remove_instances) */
+/**
+ * KEYS instances. ARGV prefix, instanceId, grace. Removes every instance expired for more than
+ * grace ms (until then its members still count; its counters no longer do). → departures
+ */
 export const sweepDeadInstances = script(
   1,
   `${REMOVE_INSTANCES}
 local now = now_ms()
-return remove_instances(KEYS[1], ARGV[1], ARGV[2], redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now), now)
+local grace = tonumber(ARGV[3])
+return remove_instances(KEYS[1], ARGV[1], ARGV[2], redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now - grace), now, grace)
 `,
 );
 
-/** KEYS instances. ARGV prefix, instanceId. Removes this instance (shutdown). → departures */
+/** KEYS instances. ARGV prefix, instanceId, grace. Removes this instance (shutdown). → departures */
 export const retireInstance = script(
   1,
   `${REMOVE_INSTANCES}
-return remove_instances(KEYS[1], ARGV[1], '', { ARGV[2] }, now_ms())
+return remove_instances(KEYS[1], ARGV[1], '', { ARGV[2] }, now_ms(), ARGV[3])
 `,
 );
 
@@ -213,8 +227,9 @@ return remove_instances(KEYS[1], ARGV[1], '', { ARGV[2] }, now_ms())
  * Replaces everything Redis holds for this instance with the local truth (after Redis lost
  * writes, or after this instance was swept as dead while it was only unreachable).
  * KEYS instances, own counters, own rooms set. ARGV prefix, instanceId, ttlMs, countersTtlMs,
- * counters JSON {name: value}, memberships JSON {roomId: [userId]}.
- * → {arrivals, departures}: flat {roomId, userId, memberCount} lists of users whose presence changed.
+ * counters JSON {name: value}, memberships JSON {roomId: [userId]}, grace.
+ * → {arrivals, departures}: flat {roomId, userId, memberCount} lists of users whose presence
+ * changed, counted as if the departures happened first, then the arrivals, one at a time.
  */
 export const resyncInstance = script(
   3,
@@ -222,7 +237,7 @@ export const resyncInstance = script(
 local now = now_ms()
 local prefix, self_id = ARGV[1], ARGV[2]
 redis.call('ZADD', KEYS[1], now + tonumber(ARGV[3]), self_id)
-local alive = alive_fn(KEYS[1], self_id, now)
+local alive = alive_fn(KEYS[1], self_id, now, ARGV[7])
 local touched, before = {}, {}
 local function touch(room)
   if touched[room] == nil then
@@ -246,12 +261,14 @@ for room, users in pairs(memberships) do
 end
 local arrivals, departures = {}, {}
 for room in pairs(touched) do
-  local after, count = live_users(prefix .. 'presence:' .. room, alive)
-  for user in pairs(after) do
-    if not before[room][user] then table.insert(arrivals, room); table.insert(arrivals, user); table.insert(arrivals, count) end
-  end
+  local after = live_users(prefix .. 'presence:' .. room, alive)
+  local count = 0
+  for _ in pairs(before[room]) do count = count + 1 end
   for user in pairs(before[room]) do
-    if not after[user] then table.insert(departures, room); table.insert(departures, user); table.insert(departures, count) end
+    if not after[user] then count = count - 1; table.insert(departures, room); table.insert(departures, user); table.insert(departures, count) end
+  end
+  for user in pairs(after) do
+    if not before[room][user] then count = count + 1; table.insert(arrivals, room); table.insert(arrivals, user); table.insert(arrivals, count) end
   end
 end
 return { arrivals, departures }

@@ -1,7 +1,10 @@
 // Presence and live counters shared by every instance through Redis (layout in redisScripts.ts).
 // Each instance heartbeats its registration every ttl/3; an instance that stops (crash, network
 // split) no longer counts once its registration expires, at most presenceTtlMs after its last
-// beat, and the next beat of any other instance removes its entries and reports who left.
+// beat: its sockets stop counting toward the per-user cap and roomStats then. Its members still
+// count for leaveDelayMs more (they may reconnect elsewhere meanwhile: no flapping), then the next
+// beat of any other instance removes its entries and reports who left. A beat that comes after
+// this instance's own registration expired (a stalled event loop) rewrites its share (resync).
 // The local mirror is the truth for this instance's share: after a failed write, or after being
 // swept while only unreachable, the next beat rewrites that share from it.
 import { randomUUID } from "node:crypto";
@@ -25,6 +28,8 @@ export interface RedisStoreOptions {
   keyPrefix: string;
   /** How long an instance's entries count after its last heartbeat. */
   ttlMs: number;
+  /** How much longer its presence entries count (PRESENCE_LEAVE_DELAY_MS). */
+  leaveDelayMs: number;
   logger: Logger;
   /** Presence changed without a subscription starting or ending here (crashed instance, resync). */
   onPresenceChanges(changes: { arrivals: Departure[]; departures: Departure[] }): void;
@@ -62,7 +67,7 @@ function counterHashes(flat: string[]): Record<string, number>[] {
 
 const unavailable = () => new AppError("SERVICE_UNAVAILABLE", "Live rooms are unavailable right now; try again shortly");
 
-export function createRedisStore({ redis, keyPrefix, ttlMs, logger, onPresenceChanges }: RedisStoreOptions): RealtimeStore {
+export function createRedisStore({ redis, keyPrefix, ttlMs, leaveDelayMs, logger, onPresenceChanges }: RedisStoreOptions): RealtimeStore {
   const instanceId = randomUUID();
   const local = new LocalState();
   const keys = {
@@ -111,6 +116,7 @@ export function createRedisStore({ redis, keyPrefix, ttlMs, logger, onPresenceCh
       countersTtlMs,
       JSON.stringify(local.countersSnapshot()),
       JSON.stringify(local.memberships()),
+      leaveDelayMs,
     )) as [unknown, unknown];
     const changes = { arrivals: presenceRecords(arrivals), departures: presenceRecords(departures) };
     if (changes.arrivals.length || changes.departures.length) onPresenceChanges(changes);
@@ -125,7 +131,7 @@ export function createRedisStore({ redis, keyPrefix, ttlMs, logger, onPresenceCh
       }
       if (unregistered === 1 || dirty) await resync();
       registered = true;
-      const departures = presenceRecords(await run("sweepDeadInstances", keys.instances, keyPrefix, instanceId));
+      const departures = presenceRecords(await run("sweepDeadInstances", keys.instances, keyPrefix, instanceId, leaveDelayMs));
       if (departures.length) onPresenceChanges({ arrivals: [], departures });
     } catch (error) {
       dirty = true;
@@ -143,7 +149,7 @@ export function createRedisStore({ redis, keyPrefix, ttlMs, logger, onPresenceCh
   const heartbeat = setInterval(tick, Math.max(Math.floor(ttlMs / 3), 100));
 
   async function presenceScript(name: "enterRoom" | "leaveRoom", roomId: string, userId: string): Promise<PresenceChange> {
-    const [changed, memberCount] = (await run(name, keys.presence(roomId), keys.instances, keys.rooms, userId, instanceId, roomId)) as [
+    const [changed, memberCount] = (await run(name, keys.presence(roomId), keys.instances, keys.rooms, userId, instanceId, roomId, leaveDelayMs)) as [
       number,
       number,
     ];
@@ -172,7 +178,7 @@ export function createRedisStore({ redis, keyPrefix, ttlMs, logger, onPresenceCh
     },
     async members(roomId) {
       try {
-        return (await run("roomMembers", keys.presence(roomId), keys.instances, instanceId)) as string[];
+        return (await run("roomMembers", keys.presence(roomId), keys.instances, instanceId, leaveDelayMs)) as string[];
       } catch {
         throw unavailable();
       }
@@ -210,7 +216,7 @@ export function createRedisStore({ redis, keyPrefix, ttlMs, logger, onPresenceCh
       await beating;
       local.clear();
       try {
-        return presenceRecords(await run("retireInstance", keys.instances, keyPrefix, instanceId));
+        return presenceRecords(await run("retireInstance", keys.instances, keyPrefix, instanceId, leaveDelayMs));
       } catch (error) {
         logger.warn({ err: (error as Error).message }, "could not remove this instance's presence from Redis; it expires on its own");
         return [];

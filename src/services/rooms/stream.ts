@@ -2,7 +2,8 @@
 // replaying the messages after `since` when given. Live events are subscribed to BEFORE history
 // is read and buffered meanwhile, so a message posted during the replay is either in the history
 // read or in the buffer (or both: then it is sent once). Ending the stream, however it ends
-// (complete, socket closed, server shutdown), leaves the room.
+// (complete, socket closed, server shutdown), leaves the room: at once, or after
+// PRESENCE_LEAVE_DELAY_MS when its socket vanished without a close frame (presence.ts).
 //
 // Once live, the room's event bus hands each event straight to the stream's queue (no task per
 // event), or, when a listener took the stream over (pushable.ts) and its reader is idle, straight
@@ -42,6 +43,8 @@ export interface StreamRequest {
   /** Replay the messages posted after this one first. */
   since: Message | null;
   excludeSelf: boolean;
+  /** The socket it runs on (null: none); read when the stream ends. */
+  connection?: { readonly vanished: boolean } | null;
 }
 
 export type RoomStream = AsyncIterableIterator<RoomEvent> &
@@ -248,7 +251,8 @@ class Stream implements RoomStream, PushChannel<RoomEvent> {
     const { presence, store } = this.deps;
     const roomId = this.request.room.id;
     if (this.setUp & COUNTED) await store.countSubscription(roomId, -1).catch(() => undefined);
-    if (this.setUp & JOINED) await presence.leave(roomId, this.request.userId).catch(() => undefined);
+    const vanished = this.request.connection?.vanished ?? false;
+    if (this.setUp & JOINED) await presence.leave(roomId, this.request.userId, { vanished }).catch(() => undefined);
     if (this.setUp & SUBSCRIBED) this.unsubscribe?.();
   }
 }

@@ -25,11 +25,30 @@ describe("socket sessions", () => {
     expect(sessions.subscriptionsByField(["roomEvents", "other"])).toEqual({ roomEvents: 3, other: 0 });
     expect(ana.endSubscription("1", third)).toBe(false); // another subscription's end
     expect(ana.endSubscription("1", first)).toBe(true);
+    expect(ana.forgetEnded((id) => id !== "2")).toBe(1);
     expect(sessions.subscriptionsByField(["roomEvents"])).toEqual({ roomEvents: 1 });
     sessions.remove(anonymous);
     expect(sessions.subscriptionsByField(["roomEvents"])).toEqual({ roomEvents: 0 });
     ana.dispose();
     anonymous.dispose();
+  });
+
+  it("keep a reused id counted when the earlier subscription under that id ends later", () => {
+    const sessions = new SocketSessions();
+    const ana = session("ana");
+    sessions.add(ana);
+    const [earlier, later] = [{}, {}];
+    ana.startSubscription("1", { rootField: "roomEvents", payload: earlier, requestId: "r-earlier" }, 5);
+    // The client completed "1" and subscribed again as "1" while the first one still tears down.
+    expect(ana.forgetEnded((id) => id !== "1")).toBe(1);
+    ana.startSubscription("1", { rootField: "roomEvents", payload: later, requestId: "r-later" }, 5);
+    expect(ana.endSubscription("1", earlier)).toBe(false);
+    expect(sessions.subscriptionsByField(["roomEvents"])).toEqual({ roomEvents: 1 });
+    // Errors graphql-ws sends for "1" from now on belong to the later subscription's request.
+    expect(ana.requestIdOf("1")).toBe("r-later");
+    expect(ana.endSubscription("1", later)).toBe(true);
+    expect(sessions.subscriptionsByField(["roomEvents"])).toEqual({ roomEvents: 0 });
+    ana.dispose();
   });
 
   it("resolve emptied() once the last session is removed", async () => {

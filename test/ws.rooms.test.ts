@@ -21,7 +21,8 @@ let organizer: TestUser;
 let admin: TestUser;
 const clients: TestWsClient[] = [];
 
-beforeAll(async () => void ({ server, organizer, admin } = await startServerWithStaff()));
+// A dropped socket's user leaves at once here (the delayed leave has its own tests).
+beforeAll(async () => void ({ server, organizer, admin } = await startServerWithStaff({ env: { PRESENCE_LEAVE_DELAY_MS: "0" } })));
 afterEach(() => disposeAll(clients));
 afterAll(() => server?.stop());
 

@@ -27,7 +27,8 @@ export interface RunningSubscription {
   rootField: string;
   /**
    * The client's subscribe payload: graphql-ws reports each end with it, and only the run that
-   * started with it may end its bookkeeping.
+   * started with it may end its bookkeeping (a slot freed at the client's complete, see
+   * forgetEnded, may hold a later run of the same id by the time the earlier one ends).
    */
   payload: object;
   requestId: string;
@@ -74,6 +75,20 @@ export class SocketSession implements AuthenticatedConnection {
   /** Adds this socket's running subscriptions to `counts`, by root field. */
   countSubscriptions(counts: Record<string, number>): void {
     for (const { rootField } of this.subscriptions.values()) counts[rootField] = (counts[rootField] ?? 0) + 1;
+  }
+
+  /**
+   * Forgets subscriptions the client already completed although their teardown still runs, so
+   * their slots are free at once; returns how many.
+   */
+  forgetEnded(isRunning: (id: string) => boolean): number {
+    let ended = 0;
+    for (const id of this.subscriptions.keys()) {
+      if (isRunning(id)) continue;
+      this.subscriptions.delete(id);
+      ended += 1;
+    }
+    return ended;
   }
 
   /** True when the subscription `id` started with `payload` was still counted (then it no longer is). */

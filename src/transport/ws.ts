@@ -195,6 +195,10 @@ export function attachWebSocketTransport({ httpServer, yoga, config, logger, ser
         if (!getOperationAST(document, params.operationName)) return refuse([new ApiError("BAD_REQUEST", "Could not determine what operation to execute.")]);
         const subscriptionField = subscriptionFieldOf(document, params.operationName);
         if (subscriptionField !== null) {
+          // graphql-ws drops an id from ctx.subscriptions as soon as the client completes it (or
+          // fellBehind ends it): its slot is free at once, while its teardown still runs.
+          const ended = session.forgetEnded((running) => running !== id && running in ctx.subscriptions);
+          for (let i = 0; i < ended; i += 1) void connections.subscriptionEnded();
           if (!session.startSubscription(id, { rootField: subscriptionField, payload: params, requestId: ws.requestId }, config.ws.maxSubscriptionsPerSocket)) {
             return refuse([tooManySubscriptions()]);
           }

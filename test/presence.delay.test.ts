@@ -5,7 +5,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createRoom, eventOf, isEvent, ROOM_EVENTS, ROOM_PRESENCE, sendMessage } from "./helpers/rooms.js";
 import { startTestServer, type TestServer } from "./helpers/server.js";
 import { createUser, type TestUser } from "./helpers/users.js";
-import { closeOf, connectWs, disposeAll, type Collector, type TestWsClient } from "./helpers/ws.js";
+import { closeOf, connectKept, disposeAll, type Collector, type TestWsClient } from "./helpers/ws.js";
 
 const DELAY_MS = 3000;
 let server: TestServer;
@@ -19,12 +19,7 @@ beforeAll(async () => {
 afterEach(() => disposeAll(clients));
 afterAll(() => server?.stop());
 
-async function connect(token: string) {
-  const client = connectWs(server, { token });
-  clients.push(client);
-  await client.connected;
-  return client;
-}
+const connect = (token: string) => connectKept(server, clients, { token });
 
 /** A room with a watcher in it; returns the watcher's events (its own join taken). */
 async function watchedRoom() {

@@ -20,7 +20,7 @@ import { createRoom, eventOf, isEvent, ROOM_EVENTS, ROOM_PRESENCE, ROOM_STATS, s
 import { startTestServer, TEST_JWT_SECRET, type TestServer } from "./helpers/server.js";
 import { hasPostgres } from "./helpers/services.js";
 import { createUser, type TestUser } from "./helpers/users.js";
-import { connectWs, disposeAll, EVENTUALLY, wsUrl, type Collector, type TestWsClient } from "./helpers/ws.js";
+import { connectKept, connectWs, disposeAll, EVENTUALLY, wsUrl, type Collector, type TestWsClient } from "./helpers/ws.js";
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -81,12 +81,7 @@ describe.skipIf(!redisServerBinary || !hasPostgres)("sockets and presence across
     await redis?.destroy();
   });
 
-  async function connect(url: string, token: string) {
-    const client = connectWs({ url }, { token });
-    clients.push(client);
-    await client.connected;
-    return client;
-  }
+  const connect = (url: string, token: string) => connectKept({ url }, clients, { token });
 
   async function subscribed(url: string, user: TestUser, slug: string) {
     const socket = await connect(url, user.accessToken);
@@ -174,7 +169,7 @@ describe.skipIf(!redisServerBinary || !hasPostgres)("sockets and presence across
           connectionParams: { authorization: `Bearer ${tabs!.accessToken}` },
           lazy: false,
           retryAttempts: 40,
-          retryWait: () => sleep(250),
+          retryWait: async () => void (await sleep(250)),
           onNonLazyError: () => undefined,
           on: {
             connected: () => void reconnectedAt.push(Date.now()),

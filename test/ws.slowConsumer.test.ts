@@ -7,7 +7,7 @@ import type WebSocket from "ws";
 import { createRoom, eventOf, isEvent, ROOM_EVENTS, ROOM_STATS } from "./helpers/rooms.js";
 import { startTestServer, type TestServer } from "./helpers/server.js";
 import { createUser, type TestUser } from "./helpers/users.js";
-import { connectWs, disposeAll, type Collector, type TestWsClient } from "./helpers/ws.js";
+import { connectKept, disposeAll, type Collector, type TestWsClient } from "./helpers/ws.js";
 
 const SUBSCRIPTIONS = 10;
 let server: TestServer;
@@ -24,12 +24,7 @@ afterAll(async () => {
   await server?.stop();
 });
 
-async function connect(token: string) {
-  const client = connectWs(server, { token });
-  clients.push(client);
-  await client.connected;
-  return client;
-}
+const connect = (token: string) => connectKept(server, clients, { token });
 
 /** The TCP socket under a `ws` client: pausing it stops reading from the network. */
 const tcpOf = (client: TestWsClient) => (client.socket() as WebSocket & { _socket: { pause(): void; resume(): void } })._socket;

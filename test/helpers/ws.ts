@@ -203,3 +203,11 @@ export async function errorCodeOf(collector: Collector): Promise<string | undefi
 export async function disposeAll(clients: TestWsClient[]): Promise<void> {
   await Promise.all(clients.splice(0).map((client) => client.dispose()));
 }
+
+/** Connects, keeps the client in `clients` (for disposeAll) and resolves once it is acknowledged. */
+export async function connectKept(server: Pick<TestServer, "url">, clients: TestWsClient[], options: WsClientOptions = {}): Promise<TestWsClient> {
+  const client = connectWs(server, options);
+  clients.push(client);
+  await client.connected;
+  return client;
+}

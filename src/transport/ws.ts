@@ -95,7 +95,7 @@ export function attachWebSocketTransport({ httpServer, yoga, config, logger, ser
     delete ctx.subscriptions[id];
     ctx.extra.ids.ended(id);
     const { session, socket } = ctx.extra;
-    const error = new AppError(
+    const error = new ApiError(
       "SERVICE_UNAVAILABLE",
       `This subscription fell behind (more than ${maxBufferedBytes} bytes waiting to be sent on this connection) and was ended; subscribe again with since to catch up`,
     );

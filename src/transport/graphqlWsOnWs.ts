@@ -75,7 +75,9 @@ export class SubscribeIds {
       if (run) run.ended = true;
       return void this.handOver(text);
     }
-    if (!run || !run.ended) return run ? void this.handOver(text) : this.start(frame.id, text);
+    if (!run) return this.start(frame.id, text);
+    // Still running, never completed: the core refuses the reused id itself (4409).
+    if (!run.ended) return void this.handOver(text);
     // A second subscribe while one already waits: the client reused an id it has not completed.
     if (run.waiting !== null) return this.refuseDuplicate(frame.id);
     run.waiting = text;

@@ -10,6 +10,7 @@
 //   the delay is never announced as gone; one who did not come back is, after the delay.
 import { randomUUID } from "node:crypto";
 import { createClient } from "graphql-ws";
+import { Redis } from "ioredis";
 import { GRAPHQL_TRANSPORT_WS_PROTOCOL } from "graphql-ws";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import WebSocket from "ws";
@@ -32,10 +33,13 @@ interface Pair {
   server: TestServer;
   organizer: TestUser;
   admin: TestUser;
+  /** ROOMS_REDIS_PREFIX of both. */
+  prefix: string;
 }
 
 async function startPair(db: TestDatabase, redis: OwnedRedis, extraEnv: Record<string, string>): Promise<Pair> {
-  const env = { REDIS_URL: redis.url, ROOMS_REDIS_PREFIX: `test:sockets:${randomUUID()}:`, ...extraEnv };
+  const prefix = `test:sockets:${randomUUID()}:`;
+  const env = { REDIS_URL: redis.url, ROOMS_REDIS_PREFIX: prefix, ...extraEnv };
   const server = await startTestServer({ db, env });
   const child = spawnServer({
     NODE_ENV: "test",
@@ -49,7 +53,7 @@ async function startPair(db: TestDatabase, redis: OwnedRedis, extraEnv: Record<s
   const ready = await child.waitFor(/ready at (http:\/\/\S+\/graphql)/, 110_000);
   const childUrl = /ready at (http:\/\/\S+\/graphql)/.exec(ready)![1]!;
   const [organizer, admin] = await Promise.all([createUser(server, { role: "ORGANIZER" }), createUser(server, { role: "ADMIN" })]);
-  return { child, childUrl, server, organizer, admin };
+  return { child, childUrl, server, organizer, admin, prefix };
 }
 
 async function stopPair(pair: Pair | undefined) {
@@ -244,6 +248,33 @@ describe.skipIf(!redisServerBinary || !hasPostgres)("sockets and presence across
       // Completing the subscription leaves at once, from either instance's point of view.
       back.events.stop();
       expect(await nextOf(watched.events)).toEqual({ type: "MemberLeft", user: ana.id, memberCount: 1 });
+    }, 60_000);
+
+    it("an instance whose heartbeat came after its registration expired (its counters gone) restores its share, announcing nothing", async () => {
+      const { server, childUrl, prefix } = pair;
+      const slug = await createRoom(server, pair.organizer.accessToken);
+      const [watcher, member] = await Promise.all([createUser(server), createUser(server)]);
+      const watched = await subscribed(server.url, watcher, slug);
+      await watched.events.until(isEvent("MemberJoined", watcher.id));
+      await subscribed(childUrl, member, slug);
+      await watched.events.until(isEvent("MemberJoined", member.id));
+      const before = await statsOf(pair, slug);
+      expect(before.room).toEqual({ slug, memberCount: 2, subscriptionCount: 2 });
+
+      // What a stalled event loop (or a slow Redis) leaves: every registration expired, and the
+      // counters (which expire at twice the TTL) gone.
+      const tap = new Redis(redis.url);
+      try {
+        const instances = await tap.zrange(`${prefix}instances`, 0, -1);
+        expect(instances).toHaveLength(2);
+        const [seconds] = await tap.time();
+        for (const id of instances) await tap.multi().zadd(`${prefix}instances`, Number(seconds) * 1000 - 1, id).del(`${prefix}instance:${id}`).exec();
+      } finally {
+        tap.disconnect();
+      }
+      await vi.waitFor(async () => expect(await statsOf(pair, slug)).toEqual(before), EVENTUALLY);
+      await sendMessage(server, pair.organizer.accessToken, { room: slug, text: "nothing happened" });
+      expect(await nextOf(watched.events)).toEqual({ type: "MessagePosted", text: "nothing happened" });
     }, 60_000);
 
     it("after a crash, the members who came back elsewhere within the delay stay; the others leave after it", async () => {

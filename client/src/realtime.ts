@@ -55,6 +55,8 @@ export interface RealtimeOptions {
   webSocketImpl?: unknown;
   /** Connect only while something is subscribed (graphql-ws `lazy`). Default true. */
   lazy?: boolean;
+  /** Lazy: keep an idle socket open this long before closing it (graphql-ws `lazyCloseTimeout`). Default 5 000. */
+  lazyCloseTimeoutMs?: number;
   /** Reconnect backoff (full jitter). Default 500 ms doubling up to 15 s. */
   backoff?: BackoffOptions;
   /** Give up after this many reconnects in a row. Default: never. */
@@ -99,6 +101,7 @@ export class Realtime {
       url: () => this.urls[this.urlIndex]!,
       webSocketImpl: options.webSocketImpl,
       lazy: options.lazy ?? true,
+      lazyCloseTimeout: options.lazyCloseTimeoutMs ?? 5_000,
       keepAlive,
       retryAttempts: options.retryAttempts ?? Number.POSITIVE_INFINITY,
       retryWait: (retries) => waitBackoff(retries, this.backoff),

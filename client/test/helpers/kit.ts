@@ -1,0 +1,70 @@
+// The kit as a test app uses it: a session and a realtime client against a test server, each
+// "device" with an address of its own (X-Forwarded-For, the server runs with TRUST_PROXY), so
+// the per-IP limits of login and refresh do not make tests depend on one another.
+import { randomInt } from "node:crypto";
+import WebSocket from "ws";
+import { createRealtime, createSession, type Realtime, type RealtimeOptions, type Session, type SessionOptions } from "../../src/index.js";
+import type { RoomEvent } from "../../src/roomEvents.js";
+
+export interface Device {
+  session: Session;
+  realtime: Realtime;
+  /** Every HTTP request the kit made: operation name and whether it carried Authorization. */
+  requests: { operation: string; authorized: boolean }[];
+  dispose(): Promise<void>;
+}
+
+export interface DeviceOptions {
+  /** HTTP GraphQL URL. */
+  url: string;
+  wsUrl?: string | string[];
+  session?: Partial<SessionOptions>;
+  realtime?: Partial<RealtimeOptions>;
+}
+
+export const randomIp = () => `10.${randomInt(256)}.${randomInt(256)}.${randomInt(1, 255)}`;
+
+export function device({ url, wsUrl, session: sessionOptions, realtime: realtimeOptions }: DeviceOptions): Device {
+  const ip = randomIp();
+  const requests: Device["requests"] = [];
+  const session = createSession({
+    url,
+    headers: () => ({ "x-forwarded-for": ip }),
+    fetch: async (input, init) => {
+      const body = JSON.parse(String(init?.body ?? "{}")) as { query?: string };
+      const operation = /(?:mutation|query)\s+(\w+)/.exec(body.query ?? "")?.[1] ?? "?";
+      requests.push({ operation, authorized: Boolean((init?.headers as Record<string, string>)?.authorization) });
+      return fetch(input, init);
+    },
+    ...sessionOptions,
+  });
+  const realtime = createRealtime({
+    session,
+    url: wsUrl,
+    webSocketImpl: WebSocket,
+    backoff: { baseMs: 100, maxMs: 1_000 },
+    ...realtimeOptions,
+  });
+  return {
+    session,
+    realtime,
+    requests,
+    async dispose() {
+      await realtime.dispose();
+      session.dispose();
+    },
+  };
+}
+
+/** Collects a room stream's events; `texts()` lists the messages delivered, in order. */
+export function collect(realtime: Realtime, room: string, options: { since?: string | null } = {}) {
+  const events: RoomEvent[] = [];
+  const errors: Error[] = [];
+  const stream = realtime.roomEvents(room, { next: (event) => events.push(event), error: (error) => errors.push(error) }, options);
+  return {
+    stream,
+    events,
+    errors,
+    texts: () => events.flatMap((event) => (event.__typename === "MessagePosted" ? [event.message.text] : [])),
+  };
+}

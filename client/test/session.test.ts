@@ -105,7 +105,7 @@ describe("the kit's session, revoked", () => {
     app.session.on("signedOut", ({ reason }) => signedOut.push(reason));
     const room = await createRoom(server, organizer.accessToken);
     const received = collect(app.realtime, room);
-    await vi.waitFor(() => expect(app.realtime.status).toBe("connected"), EVENTUALLY);
+    await received.live();
 
     await server.app.services.auth.logoutAll(user.rawId);
     await vi.waitFor(() => expect(signedOut).toEqual(["refresh-refused"]), EVENTUALLY);

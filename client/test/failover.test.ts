@@ -1,7 +1,7 @@
-// The kit across instances: two API processes on one PostgreSQL and one Redis. A client reading a
-// room through instance A (its URL list: A, then B) while messages flow through B; A is killed
-// with SIGKILL (no close frame, no goodbye). The kit reconnects to B and resumes with `since`:
-// every message once, in order.
+// The kit across instances: API processes on one PostgreSQL and one Redis. A client reads a room
+// through one instance (its URL list: that one, then another) while messages flow through the
+// other; its instance is killed with SIGKILL (no close frame) or redeployed with SIGTERM (close
+// 1001). The kit reconnects to the other and resumes with `since`: every message once, in order.
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../../test/helpers/database.js";
@@ -37,6 +37,7 @@ const SEND = "mutation ($input: SendMessageInput!) { sendMessage(input: $input) 
 
 describe.skipIf(!hasPostgres || !hasRedis)("the kit when the instance it is on is killed", () => {
   let db: TestDatabase;
+  let env: Record<string, string>;
   const instances: Instance[] = [];
   const devices: Device[] = [];
 
@@ -52,7 +53,7 @@ describe.skipIf(!hasPostgres || !hasRedis)("the kit when the instance it is on i
   beforeAll(async () => {
     db = await createTestDatabase();
     const prefix = `test:kit:${randomUUID()}:`;
-    const env = {
+    env = {
       NODE_ENV: "test",
       HOST: "127.0.0.1",
       PORT: "0",
@@ -83,18 +84,34 @@ describe.skipIf(!hasPostgres || !hasRedis)("the kit when the instance it is on i
 
   it("resumes on the other instance after kill -9: nothing lost, nothing doubled", async () => {
     const [a, b] = instances as [Instance, Instance];
-    const admin = (await gql(b.url, LOGIN, { input: ADMIN })).login.accessToken as string;
+    await readWhileStopping(a, b, () => a.process.child.kill("SIGKILL"));
+    expect(await a.process.exited).toBeNull();
+  }, 120_000);
+
+  it("resumes on the other instance when the one it is on is redeployed (SIGTERM: close 1001)", async () => {
+    const [, b] = instances as [Instance, Instance];
+    const c = await startInstance(env);
+    await readWhileStopping(b, c, () => b.process.child.kill("SIGTERM"));
+    expect(await b.process.exited).toBe(0);
+  }, 180_000);
+
+  /**
+   * A reader on `from` (its URL list: from, then to) while 45 messages are posted through `to`;
+   * `stop` is called after the 15th. The reader must end with all 45, once each, in order.
+   */
+  async function readWhileStopping(from: Instance, to: Instance, stop: () => void) {
+    const admin = (await gql(to.url, LOGIN, { input: ADMIN })).login.accessToken as string;
     const room = `failover-${randomUUID().slice(0, 8)}`;
-    await gql(b.url, CREATE_ROOM, { input: { slug: room, name: "Failover" } }, admin);
+    await gql(to.url, CREATE_ROOM, { input: { slug: room, name: "Failover" } }, admin);
     const writers: string[] = [];
     for (let i = 0; i < 3; i += 1) {
       const input = { email: `writer-${randomUUID()}@example.test`, password: `pw-${randomUUID()}`, displayName: `Writer ${i}` };
-      writers.push((await gql(b.url, REGISTER, { input })).register.accessToken);
+      writers.push((await gql(to.url, REGISTER, { input })).register.accessToken);
     }
 
     const readerInput = { email: `reader-${randomUUID()}@example.test`, password: `pw-${randomUUID()}`, displayName: "Reader" };
-    await gql(b.url, REGISTER, { input: readerInput });
-    const reader = device({ url: b.url, wsUrl: [a.wsUrl, b.wsUrl] });
+    await gql(to.url, REGISTER, { input: readerInput });
+    const reader = device({ url: to.url, wsUrl: [from.wsUrl, to.wsUrl] });
     devices.push(reader);
     await reader.session.login({ email: readerInput.email, password: readerInput.password });
     const received = collect(reader.realtime, room);
@@ -104,8 +121,8 @@ describe.skipIf(!hasPostgres || !hasRedis)("the kit when the instance it is on i
 
     const texts = Array.from({ length: 45 }, (_, i) => `flowing ${i}`);
     for (const [i, text] of texts.entries()) {
-      if (i === 15) a.process.child.kill("SIGKILL");
-      await gql(b.url, SEND, { input: { room, text } }, writers[i % writers.length]);
+      if (i === 15) stop();
+      await gql(to.url, SEND, { input: { room, text } }, writers[i % writers.length]);
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
 
@@ -114,6 +131,6 @@ describe.skipIf(!hasPostgres || !hasRedis)("the kit when the instance it is on i
     expect(received.texts()).toEqual(texts);
     expect(received.errors).toEqual([]);
     expect(connectedAgain).toContain(true);
-    expect(await a.process.exited).toBeNull();
-  }, 120_000);
+    await reader.dispose();
+  }
 });

@@ -40,6 +40,17 @@ describe("the kit's realtime socket", () => {
     return { user, device: d };
   }
 
+  /** A signed-in device whose HTTP and socket go through a TCP proxy, reading a new room. */
+  async function readerBehindProxy() {
+    const proxy = await startTcpProxy(Number(new URL(server.url).port));
+    proxies.push(proxy);
+    const { device: reader } = await signedIn({ url: proxy.httpUrl });
+    const room = await newRoom();
+    const received = collect(reader.realtime, room);
+    await received.live();
+    return { proxy, room, received, device: reader };
+  }
+
   it("renews the socket's token in place: no 4403 over 15 s of 3-second tokens, messages keep coming", async () => {
     const { device: reader } = await signedIn();
     const closes: number[] = [];
@@ -65,14 +76,9 @@ describe("the kit's realtime socket", () => {
   }, 60_000);
 
   it("after a network drop while another user posts, the resumed stream has every message once, in order", async () => {
-    const proxy = await startTcpProxy(Number(new URL(server.url).port));
-    proxies.push(proxy);
-    const { device: reader } = await signedIn({ url: proxy.httpUrl });
-    const room = await newRoom();
+    const { proxy, room, received } = await readerBehindProxy();
     // sendMessage allows 20 posts per 10 s per user: two writers take turns.
     const writers = await Promise.all([createUser(server), createUser(server)]);
-    const received = collect(reader.realtime, room);
-    await received.live();
 
     const texts = Array.from({ length: 24 }, (_, i) => `message ${i}`);
     const post = async (text: string) => {
@@ -94,12 +100,7 @@ describe("the kit's realtime socket", () => {
   }, 60_000);
 
   it("a message sent while offline is queued, then delivered once after the reconnect", async () => {
-    const proxy = await startTcpProxy(Number(new URL(server.url).port));
-    proxies.push(proxy);
-    const { device: sender } = await signedIn({ url: proxy.httpUrl });
-    const room = await newRoom();
-    const received = collect(sender.realtime, room);
-    await received.live();
+    const { proxy, room, received, device: sender } = await readerBehindProxy();
 
     proxy.cut();
     await vi.waitFor(() => expect(sender.realtime.status).not.toBe("connected"), EVENTUALLY);

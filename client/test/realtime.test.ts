@@ -99,6 +99,25 @@ describe("the kit's realtime socket", () => {
     expect(received.errors).toEqual([]);
   }, 60_000);
 
+  it("a room with no message yet: a message posted as the stream starts, or during a drop before any, is delivered", async () => {
+    const { device: reader } = await signedIn();
+    const writer = await createUser(server);
+    const first = await newRoom();
+    const right = collect(reader.realtime, first);
+    await sendMessage(server, await tokenOf(writer), { room: first, text: "right away" });
+    await vi.waitFor(() => expect(right.texts()).toEqual(["right away"]), EVENTUALLY);
+
+    const { proxy, room, received } = await readerBehindProxy();
+    proxy.cut();
+    await sendMessage(server, await tokenOf(writer), { room, text: "during the drop" });
+    proxy.restore();
+    await sendMessage(server, await tokenOf(writer), { room, text: "after it" });
+    await vi.waitFor(() => expect(received.texts()).toEqual(["during the drop", "after it"]), EVENTUALLY);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(received.texts()).toEqual(["during the drop", "after it"]);
+    expect(right.texts()).toEqual(["right away"]);
+  }, 60_000);
+
   it("a message sent while offline is queued, then delivered once after the reconnect", async () => {
     const { proxy, room, received, device: sender } = await readerBehindProxy();
 

@@ -5,6 +5,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest
 import { createRoom, sendMessage } from "../../test/helpers/rooms.js";
 import { startTestServer, type TestServer } from "../../test/helpers/server.js";
 import { createUser, type TestUser } from "../../test/helpers/users.js";
+import { memoryStorage } from "../src/index.js";
 import { collect, device, type Device } from "./helpers/kit.js";
 import { startTcpProxy, type TcpProxy } from "./helpers/tcpProxy.js";
 
@@ -116,6 +117,34 @@ describe("the kit's realtime socket", () => {
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(received.texts()).toEqual(["during the drop", "after it"]);
     expect(right.texts()).toEqual(["right away"]);
+  }, 60_000);
+
+  it("a message queued offline survives a crash: the next start on the same storage sends it once, with the same clientMessageId", async () => {
+    const proxy = await startTcpProxy(Number(new URL(server.url).port));
+    proxies.push(proxy);
+    const storage = memoryStorage();
+    const user = await createUser(server);
+    const room = await newRoom();
+    const before = device({ url: proxy.httpUrl, session: { storage } });
+    await before.session.login({ email: user.email, password: user.password });
+    proxy.cut();
+    const lost = before.realtime.sendMessage(room, "typed before the crash");
+    lost.catch(() => undefined);
+    await vi.waitFor(() => expect(before.realtime.pendingMessages()).toHaveLength(1), EVENTUALLY);
+    const [queued] = before.realtime.pendingMessages();
+    await before.dispose(); // the app is gone; its storage stays
+
+    proxy.restore();
+    const after = device({ url: proxy.httpUrl, session: { storage } });
+    devices.push(after);
+    const receipts: string[] = [];
+    after.realtime.on("receipt", (sent) => receipts.push(sent.receipt.clientMessageId!));
+    await vi.waitFor(() => expect(receipts).toEqual([queued!.clientMessageId]), EVENTUALLY);
+    expect(after.realtime.pendingMessages()).toEqual([]);
+    const history = await server.gql(`query ($slug: String!) { room(slug: $slug) { messages(first: 10) { edges { node { text clientMessageId } } } } }`, {
+      slug: room,
+    });
+    expect(history.data.room.messages.edges).toEqual([{ node: { text: "typed before the crash", clientMessageId: queued!.clientMessageId } }]);
   }, 60_000);
 
   it("a message sent while offline is queued, then delivered once after the reconnect", async () => {

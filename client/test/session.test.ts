@@ -74,13 +74,14 @@ describe("the kit's session", () => {
   }, 30_000);
 });
 
-// With 15-minute tokens, so that nothing but the revocation makes the kit refresh.
-describe("the kit's session, revoked", () => {
+// With 15-minute tokens, so that nothing but the revocation makes the kit refresh; one socket
+// per user, so that a second one is refused with 4429.
+describe("the kit's session, revoked, and a refused socket", () => {
   let server: TestServer;
   const devices: Device[] = [];
 
   beforeAll(async () => {
-    server = await startTestServer({ env: { TRUST_PROXY: "true" } });
+    server = await startTestServer({ env: { TRUST_PROXY: "true", WS_MAX_SOCKETS_PER_USER: "1" } });
   });
   afterEach(async () => {
     await Promise.all(devices.splice(0).map((d) => d.dispose()));
@@ -115,5 +116,27 @@ describe("the kit's session, revoked", () => {
     await sleep(1_000);
     expect(signedOut).toEqual(["refresh-refused"]);
     expect(refreshes(app)).toHaveLength(1);
+  });
+
+  it("a socket over the per-user cap (4429) is reported as a problem and its stream ends, without reconnect attempts", async () => {
+    const [user, organizer] = await Promise.all([createUser(server), createUser(server, { role: "ORGANIZER" })]);
+    const room = await createRoom(server, organizer.accessToken);
+    const first = tab();
+    await login(first, user);
+    await collect(first.realtime, room).live();
+
+    const second = tab();
+    await login(second, user);
+    const problems: { closeCode: number; action: string }[] = [];
+    second.realtime.on("problem", ({ closeCode, action }) => problems.push({ closeCode, action }));
+    let attempts = 0;
+    second.realtime.client.on("connecting", () => (attempts += 1));
+    const refused = collect(second.realtime, room);
+    await vi.waitFor(() => expect(refused.errors.map((e) => (e as { code?: string }).code)).toEqual(["SOCKET_CLOSED"]), EVENTUALLY);
+    expect(problems).toEqual([{ closeCode: 4429, action: "fatal" }]);
+    expect(second.realtime.status).toBe("failed");
+    await sleep(1_000);
+    expect(attempts).toBe(1);
+    expect(second.session.signedIn).toBe(true);
   });
 });

@@ -1,43 +1,38 @@
 // The kit's socket against a real server with 3-second access tokens: the socket renews its token
 // in place and is never closed 4403; a network drop while another user posts, and a message sent
 // while offline, end with every message delivered once and in order.
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { createRoom, sendMessage } from "../../test/helpers/rooms.js";
-import { startTestServer, type TestServer } from "../../test/helpers/server.js";
+import type { TestServer } from "../../test/helpers/server.js";
 import { createUser, type TestUser } from "../../test/helpers/users.js";
 import { memoryStorage } from "../src/index.js";
-import { collect, device, type Device } from "./helpers/kit.js";
+import { collect, device, kitTestServer, loginAs, type DeviceOptions } from "./helpers/kit.js";
 import { startTcpProxy, type TcpProxy } from "./helpers/tcpProxy.js";
 
 const EVENTUALLY = { timeout: 15_000, interval: 50 };
 
 describe("the kit's realtime socket", () => {
+  const kit = kitTestServer({ ACCESS_TOKEN_TTL: "3s" });
   let server: TestServer;
   let organizer: TestUser;
-  const devices: Device[] = [];
   const proxies: TcpProxy[] = [];
 
   beforeAll(async () => {
-    server = await startTestServer({ env: { ACCESS_TOKEN_TTL: "3s", TRUST_PROXY: "true" } });
+    server = kit.server;
     organizer = await createUser(server, { role: "ORGANIZER" });
   });
   afterEach(async () => {
-    await Promise.all(devices.splice(0).map((d) => d.dispose()));
     await Promise.all(proxies.splice(0).map((p) => p.close()));
-  });
-  afterAll(async () => {
-    await server?.stop();
   });
 
   /** A token for a server-side call: the server's tokens live 3 s. */
   const tokenOf = async (user: TestUser) => (await server.app.services.auth.login({ email: user.email, password: user.password })).accessToken;
   const newRoom = async () => createRoom(server, await tokenOf(organizer));
 
-  async function signedIn(options: Partial<Parameters<typeof device>[0]> = {}) {
+  async function signedIn(options: Partial<DeviceOptions> = {}) {
     const user = await createUser(server);
-    const d = device({ url: server.url, ...options });
-    devices.push(d);
-    await d.session.login({ email: user.email, password: user.password });
+    const d = kit.device(options);
+    await loginAs(d, user);
     return { user, device: d };
   }
 
@@ -126,7 +121,7 @@ describe("the kit's realtime socket", () => {
     const user = await createUser(server);
     const room = await newRoom();
     const before = device({ url: proxy.httpUrl, session: { storage } });
-    await before.session.login({ email: user.email, password: user.password });
+    await loginAs(before, user);
     proxy.cut();
     const lost = before.realtime.sendMessage(room, "typed before the crash");
     lost.catch(() => undefined);
@@ -135,8 +130,7 @@ describe("the kit's realtime socket", () => {
     await before.dispose(); // the app is gone; its storage stays
 
     proxy.restore();
-    const after = device({ url: proxy.httpUrl, session: { storage } });
-    devices.push(after);
+    const after = kit.device({ url: proxy.httpUrl, session: { storage } });
     const receipts: string[] = [];
     after.realtime.on("receipt", (sent) => receipts.push(sent.receipt.clientMessageId!));
     await vi.waitFor(() => expect(receipts).toEqual([queued!.clientMessageId]), EVENTUALLY);

@@ -46,7 +46,7 @@ describe("the kit's realtime socket", () => {
     reader.realtime.client.on("closed", (event) => closes.push((event as { code: number }).code));
     const room = await newRoom();
     const received = collect(reader.realtime, room);
-    await vi.waitFor(() => expect(reader.realtime.status).toBe("connected"), EVENTUALLY);
+    await received.live();
 
     const writer = await createUser(server);
     const sent: string[] = [];
@@ -72,7 +72,7 @@ describe("the kit's realtime socket", () => {
     // sendMessage allows 20 posts per 10 s per user: two writers take turns.
     const writers = await Promise.all([createUser(server), createUser(server)]);
     const received = collect(reader.realtime, room);
-    await vi.waitFor(() => expect(reader.realtime.status).toBe("connected"), EVENTUALLY);
+    await received.live();
 
     const texts = Array.from({ length: 24 }, (_, i) => `message ${i}`);
     const post = async (text: string) => {
@@ -99,7 +99,7 @@ describe("the kit's realtime socket", () => {
     const { device: sender } = await signedIn({ url: proxy.httpUrl });
     const room = await newRoom();
     const received = collect(sender.realtime, room);
-    await vi.waitFor(() => expect(sender.realtime.status).toBe("connected"), EVENTUALLY);
+    await received.live();
 
     proxy.cut();
     await vi.waitFor(() => expect(sender.realtime.status).not.toBe("connected"), EVENTUALLY);

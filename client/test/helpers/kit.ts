@@ -2,6 +2,7 @@
 // "device" with an address of its own (X-Forwarded-For, the server runs with TRUST_PROXY), so
 // the per-IP limits of login and refresh do not make tests depend on one another.
 import { randomInt } from "node:crypto";
+import { expect, vi } from "vitest";
 import WebSocket from "ws";
 import { createRealtime, createSession, type Realtime, type RealtimeOptions, type Session, type SessionOptions } from "../../src/index.js";
 import type { RoomEvent } from "../../src/roomEvents.js";
@@ -65,6 +66,8 @@ export function collect(realtime: Realtime, room: string, options: { since?: str
     stream,
     events,
     errors,
+    /** Resolves once the subscription runs on the server: the reader's own MemberJoined came back. */
+    live: () => vi.waitFor(() => expect(events.map((e) => e.__typename)).toContain("MemberJoined"), { timeout: 15_000, interval: 50 }),
     texts: () => events.flatMap((event) => (event.__typename === "MessagePosted" ? [event.message.text] : [])),
   };
 }

@@ -28,6 +28,8 @@ export async function startWebPage({ apiUrl, host = "127.0.0.1", port }: WebPage
     target: "es2022",
     sourcemap: true,
     outdir: HERE,
+    // Served from memory: nothing is written into the source folder.
+    write: false,
     alias: { "@mundo-tango/client": KIT_SOURCE },
     define: { API_URL: JSON.stringify(apiUrl) },
     logLevel: "warning",

@@ -7,7 +7,7 @@ import type { SenderPool } from "../lib/ours.js";
 import type { ScenarioReport, ServerResult } from "../lib/report.js";
 import { SCALE } from "../lib/scale.js";
 import { startOurs } from "../lib/servers.js";
-import { measureMessages, oursMessages } from "./messages.js";
+import { MESSAGE_FIGURES, measureMessages, oursMessages } from "./messages.js";
 
 /** Seeded members that send through the kit: not the subscribers; many also send over HTTP in scenario 4, whose rotation over 2,500 users leaves each far below the limit. */
 const kitUsersOf = (seeded: Seeded) => seeded.members.slice(200, 200 + SCALE.kitSenders);
@@ -46,11 +46,7 @@ export async function messagesWs(seeded: Seeded, senders: SenderPool): Promise<S
       `through the client kit: \`realtime.sendMessage\` (a clientMessageId, the outbox, \`sendMessage\` over the kit's graphql-ws socket, the receipt awaited), rotating over ` +
       `${SCALE.kitSenders.toLocaleString("en-US")} kit clients, one seeded user and one socket each, opened before the warm-up. ours over HTTP: the same workload on a fresh server with ` +
       "`sendMessage` POSTed as in scenario 4, measured right after as the baseline.",
-    metrics: [
-      { key: "msgsPerSec", label: "messages/s", higherIsBetter: true, digits: 0 },
-      { key: "cpuMsPerMessage", label: "server CPU ms/message", higherIsBetter: false, digits: 2 },
-    ],
-    primary: "msgsPerSec",
+    ...MESSAGE_FIGURES,
     results,
     notes: [],
   };

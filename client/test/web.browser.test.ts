@@ -12,6 +12,7 @@ import { createRoom } from "../../test/helpers/rooms.js";
 import { startTestServer, type TestServer } from "../../test/helpers/server.js";
 import { createUser, type TestUser } from "../../test/helpers/users.js";
 import { startWebPage, type WebPage } from "../examples/web/serve.js";
+import { randomIp } from "./helpers/kit.js";
 
 warnIfNoChromium("the web page's browser tests");
 
@@ -73,7 +74,7 @@ describe.skipIf(!CHROMIUM)("the web page in headless Chromium", () => {
 
   /** A browser profile of its own, behind an address of its own (login and refresh are limited per IP). */
   async function newContext(): Promise<BrowserContext> {
-    const ip = `10.${randomInt(256)}.${randomInt(256)}.${randomInt(1, 255)}`;
+    const ip = randomIp();
     const context = await browser.newContext({ viewport: { width: 1200, height: 900 } });
     // Added below the page (a header set by the page itself would need a CORS preflight).
     await context.route(`${server.url}**`, (route) => route.continue({ headers: { ...route.request().headers(), "x-forwarded-for": ip } }));

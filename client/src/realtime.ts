@@ -85,6 +85,8 @@ export class Realtime {
   /** connection_init refusals in a row with a token fresh from a refresh. */
   private initRefusals = 0;
   private acknowledged = false;
+  /** connectionParams failed for a reason worth retrying: graphql-ws closes that socket 4005. */
+  private paramsFailed = false;
   private renewTimer: ReturnType<typeof setTimeout> | undefined;
   private renewing: Promise<void> | null = null;
   private readonly stopListening: () => void;
@@ -233,7 +235,16 @@ export class Realtime {
     this.acknowledged = false;
     let token = await this.session.accessToken().catch((error: unknown) => this.unlessSignedOut(error, this.session.currentAccessToken()));
     if (token && token === this.refusedToken) {
-      token = await this.session.refresh().catch((error: unknown) => this.unlessSignedOut(error, null));
+      try {
+        token = await this.session.refresh();
+      } catch (error) {
+        this.unlessSignedOut(error, null);
+        // Offline, rate limited, server trouble: without a token the socket would be anonymous and
+        // its room streams refused for good (UNAUTHENTICATED). This attempt fails instead; graphql-ws
+        // retries it after a backoff, and the next attempt refreshes again.
+        this.paramsFailed = true;
+        throw error;
+      }
     }
     this.refusedToken = null;
     this.socketToken = token;
@@ -257,6 +268,11 @@ export class Realtime {
     this.acknowledged = false;
     if (this.disposed) return this.setStatus("closed");
     if (!isCloseLike(event)) return this.setStatus("reconnecting");
+    // graphql-ws already retries that attempt (it got the error before this close).
+    if (this.paramsFailed && event.code === 4005) {
+      this.paramsFailed = false;
+      return this.setStatus("reconnecting");
+    }
     const rule = closeRule(event.code);
     if (rule.action === "refresh") {
       this.refusedToken = this.socketToken;

@@ -1,4 +1,4 @@
-// The page: one session (tokens in localStorage, shared with the other tabs) and one realtime
+// The page: one session (tokens in IndexedDB, shared with the other tabs) and one realtime
 // socket from the kit; signed out shows the form, signed in the events, the rooms and the open
 // room. API_URL is set when the page is bundled (serve.ts); ?api=… overrides it.
 import { createRealtime, createSession } from "@mundo-tango/client";

@@ -84,9 +84,9 @@ export class Realtime {
   private refusedToken: string | null = null;
   /** connection_init refusals in a row with a token fresh from a refresh. */
   private initRefusals = 0;
+  /** The last connection_init carried a token known to be refused (its refresh failed: offline). */
+  private sentStaleToken = false;
   private acknowledged = false;
-  /** connectionParams failed for a reason worth retrying: graphql-ws closes that socket 4005. */
-  private paramsFailed = false;
   private renewTimer: ReturnType<typeof setTimeout> | undefined;
   private renewing: Promise<void> | null = null;
   private readonly stopListening: () => void;
@@ -233,28 +233,20 @@ export class Realtime {
 
   private async connectionParams(): Promise<Record<string, unknown>> {
     this.acknowledged = false;
-    let token = await this.session.accessToken().catch((error: unknown) => this.unlessSignedOut(error, this.session.currentAccessToken()));
-    if (token && token === this.refusedToken) {
-      try {
-        token = await this.session.refresh();
-      } catch (error) {
-        this.unlessSignedOut(error, null);
-        // Offline, rate limited, server trouble: without a token the socket would be anonymous and
-        // its room streams refused for good (UNAUTHENTICATED). This attempt fails instead; graphql-ws
-        // retries it after a backoff, and the next attempt refreshes again.
-        this.paramsFailed = true;
-        throw error;
-      }
-    }
-    this.refusedToken = null;
+    // Offline for HTTP (the refresh failed, not refused): send what there is; the server's 4403
+    // brings the next attempt back here, after a backoff, to try the refresh again.
+    let stale = false;
+    const orCurrent = (error: unknown) => {
+      if (error instanceof KitError && error.code === "SIGNED_OUT") throw error; // graphql-ws closes 4004: fatal
+      stale = true;
+      return this.session.currentAccessToken();
+    };
+    let token = await this.session.accessToken().catch(orCurrent);
+    if (token && token === this.refusedToken) token = await this.session.refresh().catch(orCurrent);
+    if (!stale) this.refusedToken = null;
+    this.sentStaleToken = stale;
     this.socketToken = token;
     return token ? { authorization: `Bearer ${token}` } : {};
-  }
-
-  /** Signed out ends the connection attempt (graphql-ws closes 4004, fatal); anything else (offline) falls back. */
-  private unlessSignedOut(error: unknown, fallback: string | null): string | null {
-    if (error instanceof KitError && error.code === "SIGNED_OUT") throw error;
-    return fallback;
   }
 
   private shouldRetry(event: unknown): boolean {
@@ -268,16 +260,11 @@ export class Realtime {
     this.acknowledged = false;
     if (this.disposed) return this.setStatus("closed");
     if (!isCloseLike(event)) return this.setStatus("reconnecting");
-    // graphql-ws already retries that attempt (it got the error before this close).
-    if (this.paramsFailed && event.code === 4005) {
-      this.paramsFailed = false;
-      return this.setStatus("reconnecting");
-    }
     const rule = closeRule(event.code);
     if (rule.action === "refresh") {
       this.refusedToken = this.socketToken;
       // Refused at connection_init with the token a refresh just gave: twice means no refresh helps.
-      if (!wasAcknowledged) this.initRefusals += 1;
+      if (!wasAcknowledged && !this.sentStaleToken) this.initRefusals += 1;
       if (this.initRefusals >= 2) return this.fail(event.code, event.reason, rule.action);
       return this.setStatus("reconnecting");
     }

@@ -32,6 +32,9 @@ export interface RoomEventsHandlers {
   error?(error: KitError): void;
 }
 
+/** How long a catch-up waits for the subscription's first event (the sign it runs on the server). */
+const CATCH_UP_WAIT_MS = 1_000;
+
 /** How many delivered message ids are remembered to drop duplicates. */
 const REMEMBERED_IDS = 1_000;
 
@@ -43,6 +46,9 @@ export class RoomStream {
   private readonly delivered = new Set<string>();
   private readonly variables: RoomEventsSubscriptionVariables;
   private unsubscribe: (() => void) | null = null;
+  /** Live events held back while the history of a room that was empty is read. */
+  private held: RoomEvent[] | null = null;
+  private running: (() => void) | null = null;
   private attempt = 0;
   private readonly stopListening: () => void;
 
@@ -85,7 +91,6 @@ export class RoomStream {
   private async start(anchor: boolean): Promise<void> {
     try {
       if (anchor) await this.anchor();
-      if (this.emptyAtStart && this.lastId === null) await this.catchUp();
     } catch (error) {
       return this.onFailure(error, () => this.start(anchor));
     }
@@ -116,12 +121,15 @@ export class RoomStream {
 
   private subscribe(): void {
     if (this.disposed) return;
+    // Nothing to resume from: read the room's history once the subscription runs (its first
+    // event proves it does), holding live events back until that history is delivered.
+    if (this.emptyAtStart && this.lastId === null) void this.catchUpOnceRunning((this.held = []));
     this.unsubscribe = this.realtime.client.subscribe<RoomEventsSubscription>(
       { query: RoomEventsDocument.toString(), variables: this.variables as unknown as Record<string, unknown> },
       {
         next: (result) => {
           if (result.errors?.length) this.onFailure(result.errors, () => this.restart());
-          else if (result.data) this.deliver(result.data.roomEvents);
+          else if (result.data) this.receive(result.data.roomEvents);
         },
         error: (error) => this.onFailure(error, () => this.restart()),
         // The server ended the stream (e.g. shutting down): carry on, resuming.
@@ -136,15 +144,34 @@ export class RoomStream {
     const previous = this.unsubscribe;
     this.unsubscribe = null;
     previous?.();
-    if (this.disposed) return;
-    if (this.emptyAtStart && this.lastId === null) {
-      try {
-        await this.catchUp();
-      } catch (error) {
-        return this.onFailure(error, () => this.restart());
-      }
-    }
     this.subscribe();
+  }
+
+  private receive(event: RoomEvent): void {
+    if (!this.held) return this.deliver(event);
+    this.held.push(event);
+    this.running?.();
+  }
+
+  private async catchUpOnceRunning(held: RoomEvent[]): Promise<void> {
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, CATCH_UP_WAIT_MS);
+      this.running = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+    this.running = null;
+    if (this.held !== held || this.disposed) return;
+    try {
+      await this.catchUp();
+    } catch (error) {
+      if (this.held === held) this.held = null;
+      return this.onFailure(error, () => this.restart());
+    }
+    if (this.held !== held) return;
+    this.held = null;
+    for (const event of held) this.deliver(event);
   }
 
   private deliver(event: RoomEvent): void {

@@ -9,64 +9,34 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest
 import { apolloLink } from "../src/apollo.js";
 import { urqlExchanges } from "../src/urql.js";
 import { createTestDatabase, type TestDatabase } from "../../test/helpers/database.js";
-import { spawnServer, type ServerProcess } from "../../test/helpers/process.js";
-import { TEST_JWT_SECRET } from "../../test/helpers/server.js";
-import { device, randomIp, type Device } from "./helpers/kit.js";
+import { call, instanceEnv, newRoom, registeredUser, SEND, startInstance, stopInstance, type Instance } from "./helpers/instances.js";
+import { device, type Device } from "./helpers/kit.js";
 
 const EVENTUALLY = { timeout: 15_000, interval: 50 };
-const ADMIN = { email: `admin-${randomUUID()}@example.test`, password: `pw-${randomUUID()}` };
 const ME = "query Me { me { id displayName } }";
 const ROOM_EVENTS = "subscription Room($room: String!) { roomEvents(room: $room) { __typename ... on MessagePosted { message { text } } } }";
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe("the urql and Apollo adapters", () => {
   let db: TestDatabase;
-  let server: ServerProcess;
+  let server: Instance;
   let url: string;
   let room: string;
   const devices: Device[] = [];
   const realNow = Date.now.bind(Date);
 
-  async function gql(query: string, variables: Record<string, unknown>, token?: string) {
-    const response = await fetch(url, {
-      method: "POST",
-      headers: { "content-type": "application/json", "x-forwarded-for": randomIp(), ...(token ? { authorization: `Bearer ${token}` } : {}) },
-      body: JSON.stringify({ query, variables }),
-    });
-    const body = (await response.json()) as { data?: any; errors?: unknown[] };
-    if (body.errors) throw new Error(JSON.stringify(body.errors));
-    return body.data;
-  }
-
   beforeAll(async () => {
     db = await createTestDatabase();
-    server = spawnServer({
-      NODE_ENV: "test",
-      HOST: "127.0.0.1",
-      PORT: "0",
-      DATA_DIR: db.dataDir,
-      JWT_SECRET: TEST_JWT_SECRET,
-      ...(db.url ? { DATABASE_URL: db.url } : {}),
-      ACCESS_TOKEN_TTL: "3s",
-      TRUST_PROXY: "true",
-      ADMIN_EMAIL: ADMIN.email,
-      ADMIN_PASSWORD: ADMIN.password,
-    });
-    const ready = await server.waitFor(/ready at (http:\/\/\S+\/graphql)/, 110_000);
-    url = /ready at (http:\/\/\S+\/graphql)/.exec(ready)![1]!;
-    const admin = (await gql("mutation ($input: LoginInput!) { login(input: $input) { accessToken } }", { input: ADMIN })).login.accessToken;
-    room = `adapters-${randomUUID().slice(0, 8)}`;
-    await gql("mutation ($input: CreateRoomInput!) { createRoom(input: $input) { slug } }", { input: { slug: room, name: "Adapters" } }, admin);
+    server = await startInstance(instanceEnv(db, { ACCESS_TOKEN_TTL: "3s" }));
+    url = server.url;
+    room = await newRoom(url, "adapters");
   }, 120_000);
   afterEach(async () => {
     vi.restoreAllMocks();
     await Promise.all(devices.splice(0).map((d) => d.dispose()));
   });
   afterAll(async () => {
-    if (server?.child.exitCode === null) {
-      server.child.kill("SIGTERM");
-      await server.exited;
-    }
+    if (server) await stopInstance(server);
     await db?.drop();
   });
 
@@ -88,9 +58,7 @@ describe("the urql and Apollo adapters", () => {
   }
 
   async function post(text: string) {
-    const input = { email: `writer-${randomUUID()}@example.test`, password: `pw-${randomUUID()}`, displayName: "Writer" };
-    const token = (await gql("mutation ($input: RegisterInput!) { register(input: $input) { accessToken } }", { input })).register.accessToken;
-    await gql("mutation ($input: SendMessageInput!) { sendMessage(input: $input) { messageId } }", { input: { room, text } }, token);
+    await call(url, SEND, { input: { room, text } }, (await registeredUser(url, "Writer")).token);
   }
 
   it("urql: authExchange with the session's token, one refresh and retry after TOKEN_EXPIRED, subscriptions on the kit's socket", async () => {

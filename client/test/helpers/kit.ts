@@ -2,10 +2,11 @@
 // "device" with an address of its own (X-Forwarded-For, the server runs with TRUST_PROXY), so
 // the per-IP limits of login and refresh do not make tests depend on one another.
 import { randomInt } from "node:crypto";
-import { expect, vi } from "vitest";
+import { afterAll, afterEach, beforeAll, expect, vi } from "vitest";
 import WebSocket from "ws";
 import { createRealtime, createSession, type Realtime, type RealtimeOptions, type Session, type SessionOptions } from "../../src/index.js";
 import type { RoomEvent } from "../../src/roomEvents.js";
+import { startTestServer, type TestServer } from "../../../test/helpers/server.js";
 
 export interface Device {
   session: Session;
@@ -71,3 +72,35 @@ export function collect(realtime: Realtime, room: string, options: { since?: str
     texts: () => events.flatMap((event) => (event.__typename === "MessagePosted" ? [event.message.text] : [])),
   };
 }
+
+/**
+ * A test server (trusting X-Forwarded-For) for the tests of one describe block, and the devices
+ * they open, disposed after each test.
+ */
+export function kitTestServer(env: Record<string, string> = {}) {
+  let server: TestServer | undefined;
+  const devices: Device[] = [];
+  beforeAll(async () => {
+    server = await startTestServer({ env: { TRUST_PROXY: "true", ...env } });
+  });
+  afterEach(async () => {
+    await Promise.all(devices.splice(0).map((d) => d.dispose()));
+  });
+  afterAll(async () => {
+    await server?.stop();
+  });
+  return {
+    get server(): TestServer {
+      return server!;
+    },
+    /** A device on this server (or `url`, e.g. a proxy in front of it), disposed after the test. */
+    device(options: Partial<DeviceOptions> = {}): Device {
+      const d = device({ url: server!.url, ...options });
+      devices.push(d);
+      return d;
+    },
+  };
+}
+
+export const loginAs = (d: Device, user: { email: string; password: string }) => d.session.login({ email: user.email, password: user.password });
+export const refreshesOf = (...devices: Device[]) => devices.flatMap((d) => d.requests.filter((r) => r.operation === "Refresh"));

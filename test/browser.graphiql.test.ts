@@ -1,33 +1,13 @@
 // GraphiQL in a real browser (Debian's headless Chromium driven by playwright-core): the page
 // loads with no request leaving this server, runs a query, and runs a room subscription over
 // graphql-ws authenticated from its Headers tab. Screenshots are kept under test-artifacts/.
-import { existsSync, mkdirSync } from "node:fs";
-import { fileURLToPath } from "node:url";
-import { chromium, type Browser, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ARTIFACTS, CHROMIUM, launchChromium, warnIfNoChromium } from "./helpers/chromium.js";
 import { startTestServer, type TestServer } from "./helpers/server.js";
 import { createUser, type TestUser } from "./helpers/users.js";
 
-const CHROMIUM = [process.env.CHROMIUM_PATH, "/usr/bin/chromium", "/usr/bin/chromium-browser"].find(
-  (path): path is string => Boolean(path && existsSync(path)),
-);
-if (!CHROMIUM) {
-  console.warn(
-    "Chromium not found (set CHROMIUM_PATH, or `apt-get install -y chromium`): the GraphiQL browser tests are skipped.",
-  );
-}
-
-const CHROMIUM_FLAGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-background-networking",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-component-update",
-  "--disable-sync",
-];
-const ARTIFACTS = fileURLToPath(new URL("../test-artifacts/", import.meta.url));
+warnIfNoChromium("the GraphiQL browser tests");
 
 /** A 9 MB page with every GraphiQL asset inline: parsing it takes a while on a busy 2-core machine. */
 const BROWSER_TEST_TIMEOUT_MS = 180_000;
@@ -42,11 +22,10 @@ describe.skipIf(!CHROMIUM)("GraphiQL in headless Chromium", () => {
   const foreignRequests: string[] = [];
 
   beforeAll(async () => {
-    mkdirSync(ARTIFACTS, { recursive: true });
     server = await startTestServer({ env: { NODE_ENV: "development" } });
     listener = await createUser(server, { displayName: "Graciela" });
     speaker = await createUser(server, { displayName: "Osvaldo" });
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS });
+    browser = await launchChromium();
   }, 120_000);
   afterAll(async () => {
     await browser?.close();

@@ -26,6 +26,8 @@ export const SCALE = {
   messagesPerRound: quick ? 100 : 200,
   messageWarmup: quick ? 20 : 3000,
   messageConcurrency: 8,
+  /** messages-ws: kit clients (one user and socket each) the sends rotate over; 1,500 users stay under 20 sends per 10 s each up to 3,000 messages/s. */
+  kitSenders: quick ? 200 : 1500,
 } as const;
 
 /** The target sizes, printed next to the sizes used. */

@@ -10,6 +10,15 @@ import { medianOf, sleep } from "../lib/stats.js";
 
 const MARKER = "<msg>";
 
+/** What the messages scenarios report: throughput, and the server's CPU per message. */
+export const MESSAGE_FIGURES: Pick<ScenarioReport, "metrics" | "primary"> = {
+  metrics: [
+    { key: "msgsPerSec", label: "messages/s", higherIsBetter: true, digits: 0 },
+    { key: "cpuMsPerMessage", label: "server CPU ms/message", higherIsBetter: false, digits: 2 },
+  ],
+  primary: "msgsPerSec",
+};
+
 export interface MessageSide {
   start(): Promise<RunningServer>;
   open(server: RunningServer, onFrame: (data: Buffer) => void): Promise<OpenSocket[]>;
@@ -102,11 +111,7 @@ export async function messages(seeded: Seeded, senders: SenderPool): Promise<Sce
       `(a ${SCALE.messageWarmup.toLocaleString("en-US")}-message warm-up, ${SCALE.rounds} rounds); a round ends when every message has reached every subscriber. ` +
       "ours: `sendMessage` (auth with a session check, rate limit in Redis, validation, one INSERT joined to the author on `pg`, an audit entry (batched), publish to Redis, graphql-ws delivery). wsRaw: POST /message does one `pg` INSERT … RETURNING and sends the row as JSON to the room's sockets. " +
       "Server CPU per message: the server process's user + system time over the round (from /proc) divided by the messages sent.",
-    metrics: [
-      { key: "msgsPerSec", label: "messages/s", higherIsBetter: true, digits: 0 },
-      { key: "cpuMsPerMessage", label: "server CPU ms/message", higherIsBetter: false, digits: 2 },
-    ],
-    primary: "msgsPerSec",
+    ...MESSAGE_FIGURES,
     results,
     notes: [],
   };

@@ -19,7 +19,7 @@ export async function scaleOut(seeded: Seeded, senders: SenderPool, single: Serv
   }
   return {
     id: "scale-out",
-    title: "5. scale-out",
+    title: "6. scale-out",
     method:
       `The fanout workload (${SCALE.fanoutSubscribers.toLocaleString("en-US")} subscribers, ${SCALE.fanoutMessages} messages per round, ${SCALE.rounds} rounds) ` +
       "with two instances of ours on one Redis (same key prefix): subscribers on instance B, `sendMessage` sent to instance A. Both instances share the server core (core 1); " +

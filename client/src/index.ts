@@ -1,7 +1,7 @@
 // @mundo-tango/client: the session (tokens), the realtime socket, resumable room streams and
 // idempotent sends. Adapters: @mundo-tango/client/urql and @mundo-tango/client/apollo.
 export { KitError, type KitErrorCode } from "./errors.js";
-export { memoryStorage, defaultStorage, type KeyValueStorage } from "./storage.js";
+export { memoryStorage, defaultStorage, indexedDbStorage, type KeyValueStorage } from "./storage.js";
 export { inProcessLocks, type RefreshLocks } from "./tabs.js";
 export { tokenTimes, type TokenTimes } from "./jwt.js";
 export { CLOSE_RULES, closeRule, type CloseAction } from "./closeCodes.js";

@@ -41,7 +41,7 @@ export interface SessionEvents {
 export interface SessionOptions {
   /** The HTTP GraphQL endpoint, e.g. https://api.example.org/graphql */
   url: string;
-  /** Default: localStorage in browsers, memory elsewhere. */
+  /** Default: IndexedDB in browsers (database named storageKey), memory elsewhere. */
   storage?: KeyValueStorage;
   /** Prefix of the storage keys, the lock and the BroadcastChannel name. Default "mundo-tango". */
   storageKey?: string;
@@ -77,8 +77,8 @@ export class Session {
 
   constructor(options: SessionOptions) {
     this.url = options.url;
-    this.storage = options.storage ?? defaultStorage();
     this.storageKey = options.storageKey ?? "mundo-tango";
+    this.storage = options.storage ?? defaultStorage(this.storageKey);
     this.refreshAheadMs = options.refreshAheadMs ?? 30_000;
     this.locks = options.locks ?? defaultLocks();
     this.http = { url: options.url, fetch: options.fetch ?? ((input, init) => globalThis.fetch(input, init)), headers: options.headers };

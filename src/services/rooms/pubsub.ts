@@ -203,11 +203,12 @@ export function createRedisRoomEventBus(redis: Redis, keyPrefix: string, logger:
       await within(redis.publish(name, encodeRoomEvent(event, origin)), redisTimeoutMs, "PUBLISH");
     },
     async subscribe(roomId, listener) {
+      // Not connected (reconnecting, or given up): a SUBSCRIBE would wait in the offline queue,
+      // and presence cannot be shared. Refused even where the room is listened to already.
+      if (subscriber.status === "reconnecting" || subscriber.status === "end" || subscriber.status === "close") throw unavailable();
       const name = channelOf(roomId);
       let channel = channels.get(name);
       if (!channel) {
-        // Not connected (reconnecting, or given up): a SUBSCRIBE would wait in the offline queue.
-        if (subscriber.status === "reconnecting" || subscriber.status === "end" || subscriber.status === "close") throw unavailable();
         const listening = within(subscriber.subscribe(name), redisTimeoutMs, "SUBSCRIBE").catch((error: Error) => {
           logger.warn({ err: error.message, roomId }, "could not subscribe to a room's events");
           throw unavailable();

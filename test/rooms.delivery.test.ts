@@ -163,7 +163,7 @@ describe.skipIf(!hasPostgres || !redisServerBinary)("delivery through Redis faul
       }
     });
     await sleep(1000);
-    await redis.stop();
+    await redis.stop("SIGKILL");
     await sleep(4000);
     await redis.start();
     await sleep(1000);

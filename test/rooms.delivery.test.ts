@@ -58,18 +58,22 @@ describe.skipIf(!hasPostgres || !redisServerBinary)("delivery through Redis faul
     await redis?.destroy();
   });
 
+  /** A socket of `user` on `server` subscribed to the room's events (past its own MemberJoined). */
+  async function joinRoom(server: TestServer, user: TestUser, slug: string) {
+    const client = connectWs(server, { token: user.accessToken });
+    clients.push(client);
+    await client.connected;
+    const events = client.subscribe(ROOM_EVENTS, { room: slug });
+    await events.until(isEvent("MemberJoined", user.id));
+    return { client, events };
+  }
+
   /** `perInstance` users subscribed to the room's events on each of a and b (past their own MemberJoined). */
   async function listenOnBoth(slug: string, perInstance = 2): Promise<Listener[]> {
     const listeners: Listener[] = [];
     for (const [on, server] of [["a", a], ["b", b]] as const) {
       for (let i = 0; i < perInstance; i++) {
-        const user = await createUser(a);
-        const client = connectWs(server, { token: user.accessToken });
-        clients.push(client);
-        await client.connected;
-        const events = client.subscribe(ROOM_EVENTS, { room: slug });
-        await events.until(isEvent("MemberJoined", user.id));
-        listeners.push({ on, events });
+        listeners.push({ on, events: (await joinRoom(server, await createUser(a), slug)).events });
       }
     }
     return listeners;
@@ -178,12 +182,7 @@ describe.skipIf(!hasPostgres || !redisServerBinary)("delivery through Redis faul
 
   it("answers a new subscription while Redis is away with SERVICE_UNAVAILABLE, and takes it again once Redis is back", async () => {
     const [slug, other] = [await createRoom(a, organizer.accessToken), await createRoom(a, organizer.accessToken)];
-    const user = await createUser(a);
-    const client = connectWs(b, { token: user.accessToken });
-    clients.push(client);
-    await client.connected;
-    const first = client.subscribe(ROOM_EVENTS, { room: slug });
-    await first.until(isEvent("MemberJoined", user.id));
+    const { client } = await joinRoom(b, await createUser(a), slug);
 
     await redis.stop();
     try {
@@ -200,6 +199,36 @@ describe.skipIf(!hasPostgres || !redisServerBinary)("delivery through Redis faul
       again.stop();
       expect(result.errors).toBeUndefined();
     }, DELIVERED);
+  });
+
+  describe("with the idle check off", () => {
+    let a2: TestServer;
+    let b2: TestServer;
+    beforeAll(async () => {
+      const env = { REDIS_URL: redis.url, ROOMS_REDIS_PREFIX: `${prefix}idle-off:`, ROOMS_IDLE_CHECK_MS: "3600000" };
+      a2 = await startTestServer({ db: a.db, env });
+      b2 = await startTestServer({ db: a.db, env });
+    }, 60_000);
+    afterAll(async () => {
+      await b2?.stop();
+      await a2?.stop();
+    });
+
+    it("catches up what was posted while Redis was away as soon as its subscription comes back", async () => {
+      const slug = await createRoom(a2, organizer.accessToken);
+      const { events } = await joinRoom(b2, await createUser(a2), slug);
+      const listener = { on: "b", events };
+      const sender = await createUser(a2);
+      await redis.stop("SIGKILL");
+      let receipt: string;
+      try {
+        await sleep(300);
+        receipt = (await send(a2, sender.accessToken, slug, "while Redis was away")).messageId;
+      } finally {
+        await redis.start();
+      }
+      await expectEveryoneGotAll(slug, [listener], [receipt]);
+    });
   });
 
   describe("an instance killed between storing messages and publishing them", () => {

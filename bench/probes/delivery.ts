@@ -18,7 +18,7 @@ import { encodeGlobalId } from "../../src/schema/globalId.js";
 import { startOwnedRedis } from "../../test/helpers/ownedServices.js";
 import { checkout, git, removeCheckout } from "../lib/checkout.js";
 import { openGraphqlWsSubscriber, type OpenSocket } from "../lib/clients.js";
-import { PG_ADMIN_URL, type BenchUser } from "../lib/db.js";
+import { admin, databaseUrlOf, type BenchUser } from "../lib/db.js";
 import type { RunningServer } from "../lib/proc.js";
 import { startOurs } from "../lib/servers.js";
 import { percentile, sleep } from "../lib/stats.js";
@@ -42,17 +42,7 @@ const SEND = `mutation ($input: SendMessageInput!) { sendMessage(input: $input) 
 
 const rev = process.argv[2];
 const dbName = `mt_probe_delivery_${process.pid}`;
-const dbUrl = (() => {
-  const url = new URL(PG_ADMIN_URL);
-  url.pathname = `/${dbName}`;
-  return url.toString();
-})();
-
-async function admin(sql: string) {
-  const client = new pg.Client({ connectionString: PG_ADMIN_URL });
-  await client.connect();
-  await client.query(sql).finally(() => client.end());
-}
+const dbUrl = databaseUrlOf(dbName);
 
 /** A fresh database with the server's migrations, one room and signed-in users. */
 async function prepareDatabase(users: number): Promise<BenchUser[]> {

@@ -83,12 +83,25 @@ function audience(roomId: string, listening: Promise<unknown>, options: Delivery
   return { listeners, order, ready: listening.then(() => order.start()) };
 }
 
-/** Removes `listener`; the last one out closes the audience (and `forget` drops it). */
-function leave(current: Audience, listener: RoomEventListener, isCurrent: () => boolean, forget: () => void): void {
-  current.listeners.delete(listener);
-  if (current.listeners.size > 0 || !isCurrent()) return;
-  forget();
-  current.order.close();
+/**
+ * Adds `listener` to the audience and resolves, once the audience is ready, with the function that
+ * removes it; the last listener out closes the audience and `forget` drops it.
+ */
+async function listen(current: Audience, listener: RoomEventListener, isCurrent: () => boolean, forget: () => void): Promise<() => void> {
+  current.listeners.add(listener);
+  const unsubscribe = () => {
+    current.listeners.delete(listener);
+    if (current.listeners.size > 0 || !isCurrent()) return;
+    forget();
+    current.order.close();
+  };
+  try {
+    await current.ready;
+  } catch (error) {
+    unsubscribe();
+    throw error;
+  }
+  return unsubscribe;
 }
 
 export function createMemoryRoomEventBus(logger: Logger, options: DeliveryOptions): RoomEventBus {
@@ -101,15 +114,7 @@ export function createMemoryRoomEventBus(logger: Logger, options: DeliveryOption
       let room = rooms.get(roomId);
       if (!room) rooms.set(roomId, (room = audience(roomId, Promise.resolve(), options, logger)));
       const current = room;
-      current.listeners.add(listener);
-      const unsubscribe = () => leave(current, listener, () => rooms.get(roomId) === current, () => rooms.delete(roomId));
-      try {
-        await current.ready;
-      } catch (error) {
-        unsubscribe();
-        throw error;
-      }
-      return unsubscribe;
+      return listen(current, listener, () => rooms.get(roomId) === current, () => rooms.delete(roomId));
     },
     async close() {
       for (const room of rooms.values()) room.order.close();
@@ -217,21 +222,12 @@ export function createRedisRoomEventBus(redis: Redis, keyPrefix: string, logger:
         channels.set(name, channel);
       }
       const current = channel;
-      current.listeners.add(listener);
       // Refers to the channel's name, not this call's copy of it: it lives as long as the subscriber.
-      const unsubscribe = () =>
-        leave(current, listener, () => channels.get(current.name) === current, () => {
-          channels.delete(current.name);
-          // Commands on one connection run in order: a later SUBSCRIBE of this channel wins.
-          subscriber.unsubscribe(current.name).catch(() => undefined);
-        });
-      try {
-        await current.ready;
-      } catch (error) {
-        unsubscribe();
-        throw error;
-      }
-      return unsubscribe;
+      return listen(current, listener, () => channels.get(current.name) === current, () => {
+        channels.delete(current.name);
+        // Commands on one connection run in order: a later SUBSCRIBE of this channel wins.
+        subscriber.unsubscribe(current.name).catch(() => undefined);
+      });
     },
     async close() {
       clearInterval(idleCheck);

@@ -19,7 +19,7 @@ export const CLIENT_MESSAGE_ID_MAX = 100;
 export const MESSAGE_PAGE = { defaultSize: 20, max: 100 };
 const REPLAY_BATCH = 200;
 /** Missed posts read per statement when an instance catches up (postOrder.ts). */
-export const CATCH_UP_BATCH = 500;
+const CATCH_UP_BATCH = 500;
 
 /** Length in characters as people count them (code points, so an emoji is one). */
 const characters = (text: string) => [...text].length;
@@ -109,7 +109,7 @@ export function createMessageStore(prisma: PrismaClient, sql: DirectSql) {
       // The room's post number is taken first, under the room row's lock until commit: posts to one
       // room commit one after the other, numbered without gaps in commit (and seq) order, which
       // live delivery follows (postOrder.ts). A retry of a stored message takes no number; only
-      // two sends of one clientMessageId racing can waste one (a gap delivery waits out briefly).
+      // two sends of one clientMessageId racing can waste one (delivery then reads past the gap).
       // ON CONFLICT waits for a concurrent insert of the same retry to commit, then skips.
       const retry = clientMessageId
         ? Prisma.sql`AND NOT EXISTS (SELECT 1 FROM "Message" WHERE "authorId" = ${authorId}::uuid AND "clientMessageId" = ${clientMessageId})`

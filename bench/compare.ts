@@ -7,10 +7,7 @@
 // BENCH_COMPARE_ROUNDS sets the number of rounds (default 5; fanout, messages and connections run
 // at most 3); BENCH_ONLY=messages,fanout picks scenarios. The other checkout is a temporary git
 // worktree sharing node_modules, removed at the end.
-import { execFileSync } from "node:child_process";
-import { mkdtempSync, symlinkSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { checkout, git, removeCheckout } from "./lib/checkout.js";
 import { createBenchDatabase, dropBenchDatabase } from "./lib/db.js";
 import { SenderPool } from "./lib/ours.js";
 import { cpuMs, type RunningServer } from "./lib/proc.js";
@@ -31,16 +28,7 @@ if (!rev) {
 const rounds = Number(process.env.BENCH_COMPARE_ROUNDS ?? 5);
 const only = new Set((process.env.BENCH_ONLY ?? "").split(",").filter(Boolean));
 const wanted = (id: string) => only.size === 0 || only.has(id);
-const git = (...args: string[]) => execFileSync("git", args, { encoding: "utf8" }).trim();
 
-/** A worktree of `rev` using this checkout's node_modules, with its own generated Prisma client. */
-function checkout(revision: string): string {
-  const dir = join(mkdtempSync(join(tmpdir(), "mt-compare-")), "tree");
-  git("worktree", "add", "--detach", dir, revision);
-  symlinkSync(resolve("node_modules"), join(dir, "node_modules"));
-  execFileSync(process.execPath, ["scripts/prisma-generate.mjs"], { cwd: dir, stdio: "ignore" });
-  return dir;
-}
 
 /** One http-read round, with the server's CPU time per request. */
 async function httpRound(server: RunningServer) {
@@ -102,7 +90,7 @@ async function main() {
     await Promise.all(servers.map(([, s]) => s.stop()));
     await dropBenchDatabase();
     await deleteRedisKeys();
-    git("worktree", "remove", "--force", base);
+    removeCheckout(base);
   }
 }
 

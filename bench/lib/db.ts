@@ -19,13 +19,17 @@ export const SEED = {
   connectionRooms: 100,
 } as const;
 
-export const benchDatabaseUrl = () => {
+/** The URL of database `name` on the benchmark's PostgreSQL. */
+export const databaseUrlOf = (name: string) => {
   const url = new URL(PG_ADMIN_URL);
-  url.pathname = `/${DB_NAME}`;
+  url.pathname = `/${name}`;
   return url.toString();
 };
 
-async function admin(sql: string) {
+export const benchDatabaseUrl = () => databaseUrlOf(DB_NAME);
+
+/** Runs one statement as the admin user (CREATE/DROP DATABASE). */
+export async function admin(sql: string) {
   const client = new pg.Client({ connectionString: PG_ADMIN_URL });
   await client.connect();
   try {

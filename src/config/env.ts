@@ -106,6 +106,9 @@ export const envSchema = z.object({
   PRESENCE_TTL_MS: int(6_000, 1000),
   PRESENCE_LEAVE_DELAY_MS: int(15_000),
   ROOMS_REDIS_PREFIX: z.string().min(1).default("mt:rooms:"),
+  ROOMS_GAP_WAIT_MS: int(100, 1),
+  ROOMS_IDLE_CHECK_MS: int(1000, 100),
+  ROOMS_REDIS_TIMEOUT_MS: int(1000, 1),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -73,7 +73,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     presenceTtlMs: e.PRESENCE_TTL_MS,
     /** How long a member whose socket vanished (no close frame) still counts; 0: they leave at once. */
     presenceLeaveDelayMs: e.PRESENCE_LEAVE_DELAY_MS,
-    rooms: { redisKeyPrefix: e.ROOMS_REDIS_PREFIX },
+    rooms: {
+      redisKeyPrefix: e.ROOMS_REDIS_PREFIX,
+      delivery: { gapWaitMs: e.ROOMS_GAP_WAIT_MS, idleCheckMs: e.ROOMS_IDLE_CHECK_MS, redisTimeoutMs: e.ROOMS_REDIS_TIMEOUT_MS },
+    },
   };
   if (config.auth.adminEmail && !config.auth.adminPassword) {
     throw new ConfigError("Invalid configuration: ADMIN_EMAIL is set but ADMIN_PASSWORD is missing");

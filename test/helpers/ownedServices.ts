@@ -103,7 +103,8 @@ export interface OwnedRedis {
   url: string;
   port: number;
   start(): Promise<void>;
-  stop(): Promise<void>;
+  /** SIGTERM by default; SIGKILL for a crash. Started again, it is empty (no persistence). */
+  stop(signal?: NodeJS.Signals): Promise<void>;
   destroy(): Promise<void>;
 }
 
@@ -133,14 +134,14 @@ export async function startOwnedRedis(): Promise<OwnedRedis> {
         if (child !== proc) reject(new Error(`redis-server exited with ${code}:\n${output}`));
       });
     });
-  const stop = async () => {
+  const stop = async (signal: NodeJS.Signals = "SIGTERM") => {
     const proc = child;
     if (!proc || proc.exitCode !== null) return;
     child = undefined;
     const exited = new Promise((resolve) => proc.once("exit", resolve));
-    proc.kill("SIGTERM");
+    proc.kill(signal);
     await exited;
   };
   await start();
-  return { url: `redis://127.0.0.1:${port}`, port, start, stop, destroy: stop };
+  return { url: `redis://127.0.0.1:${port}`, port, start, stop, destroy: () => stop() };
 }

@@ -1,6 +1,8 @@
 // Live chat rooms: rooms, messages with receipts, presence, roomEvents streams with resume, and
 // the socket bookkeeping behind the limits and roomStats. In process without Redis; shared by
-// every instance through Redis with it.
+// every instance through Redis with it. A receipt means the message is stored: delivery to every
+// live subscriber follows from the database even when its publish is lost (pubsub.ts), so
+// sendMessage never waits on a Redis outage.
 import type { Redis } from "ioredis";
 import type { Config } from "../../config/index.js";
 import type { DirectSql } from "../../db/client.js";
@@ -13,7 +15,7 @@ import { createConnectionRegistry } from "./connections.js";
 import type { RoomEvent } from "./events.js";
 import { createMessageStore, receiptOf, type MessageReceipt, type NewMessage } from "./messages.js";
 import { createPresence } from "./presence.js";
-import { createMemoryRoomEventBus, createRedisRoomEventBus } from "./pubsub.js";
+import { createMemoryRoomEventBus, createRedisRoomEventBus, type DeliveryOptions } from "./pubsub.js";
 import { createRedisStore } from "./redisStore.js";
 import { createRoomDirectory, type CreateRoomInput } from "./rooms.js";
 import { collectRoomStats } from "./stats.js";
@@ -49,8 +51,12 @@ export interface RoomEventsArgs {
 export function createRoomsService({ config, logger, prisma, sql, redis, metrics, verifyAccessToken }: RoomsServiceDeps) {
   const log = logger.child({ component: "rooms" });
   const prefix = config.rooms.redisKeyPrefix;
-  const postCountOf = (roomId: string) => messages.postCount(roomId);
-  const bus = redis ? createRedisRoomEventBus(redis, prefix, log, postCountOf) : createMemoryRoomEventBus(log, postCountOf);
+  const delivery: DeliveryOptions = {
+    postsOf: (roomId) => ({ position: () => messages.position(roomId), after: (seq) => messages.missedAfter(roomId, seq) }),
+    postCounts: (roomIds) => messages.postCounts(roomIds),
+    ...config.rooms.delivery,
+  };
+  const bus = redis ? createRedisRoomEventBus(redis, prefix, log, delivery) : createMemoryRoomEventBus(log, delivery);
   let onPresenceChanges = (_changes: { arrivals: Departure[]; departures: Departure[] }) => {};
   const store = redis
     ? createRedisStore({
@@ -67,6 +73,7 @@ export function createRoomsService({ config, logger, prisma, sql, redis, metrics
   const directory = createRoomDirectory(prisma);
   const messages = createMessageStore(prisma, sql);
   const streams = new Set<RoomStream>();
+  let publishing = true;
   const streamDeps = { bus, presence, messages, store };
 
   return {
@@ -91,10 +98,20 @@ export function createRoomsService({ config, logger, prisma, sql, redis, metrics
       const { message } = stored;
       if (stored.created) {
         metrics.messagesSent.inc();
-        // Stored already: a failed fan-out loses no message (subscribers resume with since).
-        await bus.publish({ kind: "MessagePosted", roomId: room.id, message, postNumber: stored.postNumber }).catch((error: Error) => {
-          log.error({ err: error.message, roomId: room.id, messageId: message.id }, "could not publish a message");
-        });
+        // Stored already: a failed publish loses no message (other instances read it from the
+        // database), and it fails fast (not connected) or within ROOMS_REDIS_TIMEOUT_MS.
+        await bus.publish({ kind: "MessagePosted", roomId: room.id, message, postNumber: stored.postNumber }).then(
+          () => {
+            if (publishing) return;
+            publishing = true;
+            log.info("messages are published through Redis again");
+          },
+          (error: Error) => {
+            // Once per outage, not once per message.
+            if (publishing) log.warn({ err: error.message, roomId: room.id, messageId: message.id }, "could not publish a message; other instances catch up from the database");
+            publishing = false;
+          },
+        );
       }
       return receiptOf(message);
     },

@@ -1,4 +1,7 @@
 // Messages: stored with a sequence number that orders them; history pages and resume walk by it.
+// Live delivery reads here too: where a room stands (post count, last seq) and the posts an
+// instance missed (a lost or late publish), in one snapshot each, so the database is the truth
+// that Redis pub/sub only speeds up (postOrder.ts).
 import { v7 as uuidv7 } from "uuid";
 import { z } from "zod";
 import type { DirectSql } from "../../db/client.js";
@@ -9,11 +12,14 @@ import { publicUserColumns } from "../users/index.js";
 import { bigintKey } from "../pagination/cursor.js";
 import { keysetConnection, type Connection, type ConnectionArgs, type KeysetOrder } from "../pagination/keyset.js";
 import type { Author, PostedMessage } from "./events.js";
+import type { MissedPosts, RoomPosition } from "./postOrder.js";
 
 export const MESSAGE_MAX = 2000;
 export const CLIENT_MESSAGE_ID_MAX = 100;
 export const MESSAGE_PAGE = { defaultSize: 20, max: 100 };
 const REPLAY_BATCH = 200;
+/** Missed posts read per statement when an instance catches up (postOrder.ts). */
+const CATCH_UP_BATCH = 500;
 
 /** Length in characters as people count them (code points, so an emoji is one). */
 const characters = (text: string) => [...text].length;
@@ -62,6 +68,8 @@ const messageOrder: KeysetOrder<Message, bigint> = {
 
 // The room's post number of a stored message, selected next to its columns (not a column of its own).
 const POST_NUMBER = "post.number";
+// The room's post count, selected next to the messages a catch-up reads.
+const POST_COUNT = "room.postCount";
 
 // The author's public columns, selected as "author.<field>" next to the stored message's own.
 const AUTHOR_PREFIX = "author.";
@@ -101,7 +109,7 @@ export function createMessageStore(prisma: PrismaClient, sql: DirectSql) {
       // The room's post number is taken first, under the room row's lock until commit: posts to one
       // room commit one after the other, numbered without gaps in commit (and seq) order, which
       // live delivery follows (postOrder.ts). A retry of a stored message takes no number; only
-      // two sends of one clientMessageId racing can waste one (a gap delivery waits out briefly).
+      // two sends of one clientMessageId racing can waste one (delivery then reads past the gap).
       // ON CONFLICT waits for a concurrent insert of the same retry to commit, then skips.
       const retry = clientMessageId
         ? Prisma.sql`AND NOT EXISTS (SELECT 1 FROM "Message" WHERE "authorId" = ${authorId}::uuid AND "clientMessageId" = ${clientMessageId})`
@@ -130,10 +138,38 @@ export function createMessageStore(prisma: PrismaClient, sql: DirectSql) {
       return { message: first, created: false };
     },
 
-    /** How many posts the room has had (0 for no room). */
-    async postCount(roomId: string): Promise<bigint> {
-      const room = await prisma.room.findUnique({ where: { id: roomId }, select: { postCount: true } });
-      return room?.postCount ?? 0n;
+    /** Where the room stands: its post count and the seq of its last message, in one snapshot (zeros for no room). */
+    async position(roomId: string): Promise<RoomPosition> {
+      const [row] = await sql<{ postCount: bigint; lastSeq: bigint | null }>(Prisma.sql`
+        SELECT r."postCount", (SELECT max(m."seq") FROM "Message" m WHERE m."roomId" = r."id") AS "lastSeq"
+        FROM "Room" r WHERE r."id" = ${roomId}::uuid`);
+      return { postCount: row?.postCount ?? 0n, lastSeq: row?.lastSeq ?? 0n };
+    },
+
+    /**
+     * The room's post count and its messages after `seq` (with their authors), oldest first, at
+     * most CATCH_UP_BATCH, in one snapshot: when the batch is not cut, every post numbered up to
+     * that count is in it or was before `seq`.
+     */
+    async missedAfter(roomId: string, seq: bigint): Promise<MissedPosts> {
+      const rows = await sql(Prisma.sql`
+        SELECT r."postCount" AS "${Prisma.raw(POST_COUNT)}", m.*, ${AUTHOR_COLUMNS}
+        FROM "Room" r
+        LEFT JOIN LATERAL (
+          SELECT * FROM "Message" WHERE "roomId" = r."id" AND "seq" > ${seq.toString()}::bigint ORDER BY "seq" LIMIT ${CATCH_UP_BATCH}
+        ) m ON true
+        LEFT JOIN "User" u ON u."id" = m."authorId"
+        WHERE r."id" = ${roomId}::uuid
+        ORDER BY m."seq"`);
+      const messages: PostedMessage[] = [];
+      for (const { [POST_COUNT]: _count, ...row } of rows) if (row.id !== null) messages.push(postedMessageOf(row));
+      return { postCount: (rows[0]?.[POST_COUNT] as bigint | undefined) ?? 0n, messages, more: messages.length === CATCH_UP_BATCH };
+    },
+
+    /** The post counts of these rooms (a room that is gone is left out). */
+    async postCounts(roomIds: string[]): Promise<Map<string, bigint>> {
+      const rooms = await prisma.room.findMany({ where: { id: { in: roomIds } }, select: { id: true, postCount: true } });
+      return new Map(rooms.map((room) => [room.id, room.postCount]));
     },
 
     history(roomId: string, args: ConnectionArgs): Promise<Connection<Message>> {

@@ -1,100 +1,189 @@
-// Live MessagePosted events of one room, handed on in post order. Each post takes the room's next
-// number under the room row's lock (messages.ts), so numbers follow commit order without gaps; but
-// events reach an instance in the order their senders publish them, which concurrent senders (on
-// one instance or several) can swap. An event whose predecessor has not arrived yet is held until
-// it does, so every subscriber gets a room's messages in history order, and the last one it got
-// is a safe `since` to resume from. A number that never comes (two racing sends of one
-// clientMessageId took two and stored one; a publish that failed) holds the next events at most
-// HOLD_MS.
+// Live MessagePosted events of one room, handed on exactly once and in post order, with the
+// database as the truth. Each post takes the room's next number under the room row's lock
+// (messages.ts), so numbers (and seq, within a room) follow commit order; events reach an
+// instance in the order their senders publish them, or not at all (Redis down, a publish lost,
+// the sender killed between storing and publishing). So:
+// - an event whose predecessor has not arrived is held; if the gap is still open after
+//   `gapWaitMs`, the missing posts are read from the database (catchUp) instead of skipped;
+// - the owner (pubsub.ts) also calls catchUp() when the room has been quiet for a while and the
+//   database has more posts, or when its Redis subscription comes back;
+// - a catch-up reads the room's post count and the messages after the last seq handed on in one
+//   snapshot, so everything numbered up to that count is handed on; a post that arrives later
+//   with a number already covered is a duplicate and is dropped, never handed on out of order.
 //
-// The order starts from the room's post count read once this instance listens to the room
-// (start()): posts up to it came before and go on as they arrive; until then posts wait.
-import type { RoomEvent } from "./events.js";
+// start() reads where the room stands (post count and last seq) once this instance listens to
+// it: posts up to that count came before; those already held go on first, later ones are dropped.
+import type { MessagePostedEvent, PostedMessage, RoomEvent } from "./events.js";
 
-export const HOLD_MS = 100;
+/** Where a room stands in the database: how many posts it has had and the seq of its last message. */
+export interface RoomPosition {
+  postCount: bigint;
+  lastSeq: bigint;
+}
+
+/** The room's post count and the messages after a seq, read in one snapshot; `more` when the batch was cut. */
+export interface MissedPosts {
+  postCount: bigint;
+  messages: PostedMessage[];
+  more: boolean;
+}
+
+export interface PostSource {
+  position(): Promise<RoomPosition>;
+  after(seq: bigint): Promise<MissedPosts>;
+}
+
+export interface PostOrderOptions {
+  release: (event: RoomEvent) => void;
+  source: PostSource;
+  /** How long a gap may stay open before the missing posts are read from the database. */
+  gapWaitMs: number;
+  /** How long to wait before reading again after a failed read. */
+  retryMs: number;
+  onReadFailed: (error: unknown) => void;
+}
 
 export class PostOrder {
-  private started = false;
+  /** Number of the last post handed on (or covered by the start position); null until started. */
   private last: bigint | null = null;
-  private readonly held = new Map<bigint, RoomEvent>();
+  private lastSeq = 0n;
+  private readonly held = new Map<bigint, MessagePostedEvent>();
   private timer: NodeJS.Timeout | null = null;
+  private reading = false;
+  private readAgain = false;
+  private closed = false;
+  /** A post arrived since the last quiet() call. */
+  private heard = false;
 
-  constructor(
-    private readonly release: (event: RoomEvent) => void,
-    private readonly holdMs = HOLD_MS,
-  ) {}
+  constructor(private readonly options: PostOrderOptions) {}
 
   accept(event: RoomEvent): void {
     const number = event.kind === "MessagePosted" ? event.postNumber : undefined;
-    // Presence events, and a post older than one already handed on (late past HOLD_MS, or from
-    // before this instance listened): on at once. Late beats lost.
-    if (number === undefined || (this.last !== null && number <= this.last)) return this.release(event);
-    if (!this.started || (this.last !== null && number !== this.last + 1n)) {
-      this.held.set(number, event);
-      if (this.started) this.timer ??= this.waitForGap();
+    if (number === undefined) return this.options.release(event);
+    if (this.closed) return;
+    this.heard = true;
+    if (this.last !== null && number <= this.last) return; // handed on already (caught up, or before this instance listened)
+    if (this.last === null || this.reading || number !== this.last + 1n) {
+      this.held.set(number, event as MessagePostedEvent);
+      if (this.last !== null && !this.reading) this.timer ??= this.waitForGap();
       return;
     }
-    this.last = number;
-    this.release(event);
+    this.hand(event as MessagePostedEvent, number);
     this.drain();
   }
 
-  /** Starts after `postCount` posts (null: unknown, the first post that comes leads). */
-  start(postCount: bigint | null): void {
-    if (this.started) return;
-    this.started = true;
-    this.last = postCount;
-    if (this.held.size === 0) return;
-    if (this.last === null) return this.flush();
+  /** Reads where the room stands, then hands on what was held meanwhile. Rejects if it cannot be read. */
+  async start(): Promise<void> {
+    if (this.last !== null) return;
+    const { postCount, lastSeq } = await this.options.source.position();
+    if (this.closed || this.last !== null) return;
     for (const number of this.waiting()) {
-      if (number > this.last) break;
-      this.release(this.held.get(number)!);
+      if (number > postCount) break;
+      this.options.release(this.held.get(number)!);
       this.held.delete(number);
     }
+    this.last = postCount;
+    this.lastSeq = lastSeq;
     this.drain();
     if (this.held.size > 0) this.timer ??= this.waitForGap();
   }
 
-  /** Stops waiting: nothing is handed on any more. */
+  /** True when no post arrived since the previous call (the owner's idle check). */
+  quiet(): boolean {
+    const quiet = !this.heard;
+    this.heard = false;
+    return quiet;
+  }
+
+  /** Catches up if the database has more posts than were handed on. */
+  behind(postCount: bigint): void {
+    if (this.last !== null && postCount > this.last) this.catchUp();
+  }
+
+  /** Reads the posts after the last one handed on from the database and hands them on. */
+  catchUp(): void {
+    if (this.last === null || this.closed) return;
+    if (this.reading) {
+      this.readAgain = true;
+      return;
+    }
+    this.clearTimer();
+    this.reading = true;
+    void this.readMissed();
+  }
+
+  /** Stops: nothing is handed on any more. */
   close(): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
+    this.closed = true;
+    this.clearTimer();
     this.held.clear();
+  }
+
+  private async readMissed(): Promise<void> {
+    let failed = false;
+    try {
+      for (;;) {
+        const { postCount, messages, more } = await this.options.source.after(this.lastSeq);
+        if (this.closed) return;
+        for (const message of messages) {
+          this.lastSeq = message.seq;
+          this.options.release({ kind: "MessagePosted", roomId: message.roomId, message });
+        }
+        if (more) continue;
+        if (postCount > this.last!) this.last = postCount;
+        break;
+      }
+    } catch (error) {
+      failed = true;
+      this.options.onReadFailed(error);
+    } finally {
+      this.reading = false;
+    }
+    if (this.closed) return;
+    for (const number of this.held.keys()) if (number <= this.last!) this.held.delete(number);
+    this.drain();
+    if (failed) this.timer = setTimeout(() => this.catchUp(), this.options.retryMs);
+    else if (this.readAgain) {
+      this.readAgain = false;
+      this.catchUp();
+    } else if (this.held.size > 0) this.timer ??= this.waitForGap();
+  }
+
+  private hand(event: MessagePostedEvent, number: bigint): void {
+    this.last = number;
+    this.lastSeq = event.message.seq;
+    this.options.release(event);
   }
 
   private drain(): void {
     let moved = false;
     for (let next = this.held.get(this.last! + 1n); next; next = this.held.get(this.last! + 1n)) {
       this.held.delete(this.last! + 1n);
-      this.last! += 1n;
-      this.release(next);
+      this.hand(next, this.last! + 1n);
       moved = true;
     }
-    if (!moved || !this.timer) return;
+    if (!moved || !this.timer || this.reading) return;
     // The gap waited for is closed: a gap still open further on gets its own full wait.
-    clearTimeout(this.timer);
-    this.timer = this.held.size > 0 ? this.waitForGap() : null;
+    this.clearTimer();
+    if (this.held.size > 0) this.timer = this.waitForGap();
   }
 
   /**
-   * Flushes after holdMs. Through setImmediate: after a stall of the event loop, timers run before
-   * pending socket reads, and the post waited for may be sitting in one of them.
+   * Catches up after gapWaitMs. Through setImmediate: after a stall of the event loop, timers run
+   * before pending socket reads, and the post waited for may be sitting in one of them.
    */
   private waitForGap(): NodeJS.Timeout {
     // Unless a later wait replaced this one meanwhile, or everything came (or the order closed).
-    const timer: NodeJS.Timeout = setTimeout(() => setImmediate(() => this.timer === timer && this.flush()), this.holdMs);
+    const timer: NodeJS.Timeout = setTimeout(
+      () => setImmediate(() => this.timer === timer && this.held.size > 0 && this.catchUp()),
+      this.options.gapWaitMs,
+    );
     return timer;
   }
 
-  /** The wait is over: what is held goes on in number order, gaps and all. */
-  private flush(): void {
+  private clearTimer(): void {
+    if (this.timer) clearTimeout(this.timer);
     this.timer = null;
-    for (const number of this.waiting()) {
-      const event = this.held.get(number)!;
-      this.held.delete(number);
-      this.last = number;
-      this.release(event);
-    }
   }
 
   private waiting(): bigint[] {

@@ -2,17 +2,26 @@
 // explains the layers and which way imports go.
 
 /**
- * The only code allowed to import `ws` and `graphql-ws`: the real-time module. Re-point this one
- * pattern when the real-time code moves. Tests and benchmarks drive sockets themselves.
+ * The only code allowed to import `ws` and `graphql-ws`: the real-time module (docs/realtime.md).
+ * Tests and benchmarks drive sockets themselves.
  */
-const REALTIME_MODULE = "^src/transport/";
+const REALTIME_MODULE = "^src/realtime/";
+/**
+ * The parts of the real-time module that speak GraphQL or sockets: the graphql-ws server options,
+ * the `ws` adapter and the shared execution and delivery of subscription results. The rest (event
+ * bus, presence, streams, socket admission) is domain-level and the rooms service builds on it.
+ */
+const REALTIME_EDGE = "^src/realtime/(server|index)[.]ts$|^src/realtime/(use|delivery)/";
 const SOCKET_LIBRARIES = "(^|/)node_modules/(@types/)?(ws|graphql-ws)/";
 
-/** What the API edge is made of: GraphQL schema and server, directives, transports, HTTP server. */
-const API_EDGE = "^src/(graphql|schema|directives|transport|server)/";
+/** What the API edge is made of: GraphQL schema and server, directives, the real-time edge, HTTP server. */
+const API_EDGE = `^src/(graphql|schema|directives|server)/|${REALTIME_EDGE}`;
 
-/** The domain: services, the viewer and its credentials, the error catalogue and input validation. */
-const DOMAIN = "^src/(services|identity)/|^src/(errors|validation)[.]ts$";
+/**
+ * The domain: services, the viewer and its credentials, the error catalogue and input validation,
+ * and the real-time core (bus, presence, streams, sessions) the rooms service is built on.
+ */
+const DOMAIN = "^src/(services|identity|realtime/(bus|presence|streams|sessions))/|^src/(errors|validation)[.]ts$";
 
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
@@ -41,6 +50,15 @@ module.exports = {
         "(src/graphql/apiError.ts maps them).",
       from: { path: DOMAIN },
       to: { path: "(^|/)node_modules/graphql/" },
+    },
+    {
+      name: "realtime-core-knows-no-api",
+      severity: "error",
+      comment:
+        "The real-time core (event bus, presence, streams, socket sessions) knows nothing of GraphQL or " +
+        "the transports built on it: the rooms service imports it, and services import no API-edge code.",
+      from: { path: "^src/realtime/(bus|presence|streams|sessions)/" },
+      to: { path: API_EDGE },
     },
     {
       name: "identity-knows-no-api-or-services",

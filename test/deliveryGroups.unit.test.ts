@@ -3,7 +3,7 @@
 // result with errors, a slow socket) handed back to that subscriber's own path for good.
 import { GraphQLError, type ExecutionResult } from "graphql";
 import { describe, expect, it } from "vitest";
-import { DeliveryGroups, type Recipient } from "../src/graphql/plugins/deliveryGroups.js";
+import { DeliveryGroups, type Recipient } from "../src/realtime/delivery/deliveryGroups.js";
 
 function recipient(opts: { busy?: boolean } = {}) {
   const sent: string[] = [];

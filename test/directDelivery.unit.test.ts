@@ -4,7 +4,7 @@
 import { MessageType, stringifyMessage } from "graphql-ws";
 import type { WebSocket } from "ws";
 import { describe, expect, it } from "vitest";
-import { directDelivery } from "../src/transport/directDelivery.js";
+import { directDelivery } from "../src/realtime/delivery/directDelivery.js";
 
 function fakeSocket() {
   const sent: string[] = [];

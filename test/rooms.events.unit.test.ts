@@ -1,7 +1,7 @@
 // The wire form of room events between instances: what one instance publishes, another reads
 // back unchanged (bigint seq, dates, the author's row), and an instance recognises its own.
 import { describe, expect, it } from "vitest";
-import { decodeRoomEvent, encodedOriginPrefix, encodeRoomEvent, type RoomEvent } from "../src/services/rooms/events.js";
+import { decodeRoomEvent, encodedOriginPrefix, encodeRoomEvent, type RoomEvent } from "../src/realtime/bus/roomEvents.js";
 
 const author = {
   id: "0190a1b2-0000-7000-8000-000000000001",

@@ -3,8 +3,8 @@
 // (here a fake one) instead of skipping it, catches up a room whose count moved on, and drops a
 // post that arrives after it was handed on. Presence events go on at once.
 import { afterEach, describe, expect, it, vi } from "vitest";
-import type { PostedMessage, RoomEvent } from "../src/services/rooms/events.js";
-import { PostOrder, type PostSource } from "../src/services/rooms/postOrder.js";
+import type { PostedMessage, RoomEvent } from "../src/realtime/bus/roomEvents.js";
+import { PostOrder, type PostSource } from "../src/realtime/bus/postOrder.js";
 
 const GAP_WAIT_MS = 100;
 const RETRY_MS = 1000;

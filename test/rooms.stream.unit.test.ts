@@ -3,10 +3,10 @@
 // too far behind, setup failures, that every way of ending leaves the room exactly once, and when
 // live events are pushed to a listener instead of queued for the reader.
 import { describe, expect, it } from "vitest";
-import { PUSH } from "../src/pushable.js";
+import { PUSH } from "../src/realtime/streams/pushable.js";
 import type { Message, Room } from "../src/generated/prisma/client.js";
-import type { RoomEvent } from "../src/services/rooms/events.js";
-import { MAX_PENDING_EVENTS, openRoomStream, type RoomStream, type StreamDeps } from "../src/services/rooms/stream.js";
+import type { RoomEvent } from "../src/realtime/bus/roomEvents.js";
+import { MAX_PENDING_EVENTS, openRoomStream, type RoomStream, type StreamDeps } from "../src/realtime/streams/stream.js";
 
 const room = { id: "room-1", slug: "tango" } as Room;
 let nextSeq = 1n;

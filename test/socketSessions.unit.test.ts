@@ -2,7 +2,7 @@
 // shutdown waits on (every socket's close handling done).
 import type { WebSocket } from "ws";
 import { describe, expect, it } from "vitest";
-import { SocketSession, SocketSessions } from "../src/transport/socketSession.js";
+import { SocketSession, SocketSessions } from "../src/realtime/sessions/socketSession.js";
 
 const socket = { close: () => undefined } as unknown as WebSocket;
 const viewer = (id: string) => ({ id, role: "USER" as const, tokenExpiresAt: new Date(Date.now() + 60_000) });

@@ -7,7 +7,7 @@ import { envelop, useEngine, useSchema } from "@envelop/core";
 import { execute, parse, subscribe, validate, type ExecutionResult } from "graphql";
 import { describe, expect, it } from "vitest";
 import type { Viewer } from "../src/identity/viewer.js";
-import { useSharedSubscriptionExecution } from "../src/graphql/plugins/useSharedSubscriptionExecution.js";
+import { useSharedSubscriptionExecution } from "../src/realtime/delivery/useSharedSubscriptionExecution.js";
 import { viewerDependent, viewerDependentFields } from "../src/graphql/viewerDependent.js";
 
 interface Post {

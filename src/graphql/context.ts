@@ -1,7 +1,7 @@
 // What every resolver receives. Built per HTTP request, and per operation on a WebSocket.
 import type { Services } from "../services/index.js";
 import type { Viewer } from "../identity/viewer.js";
-import type { AuthenticatedConnection } from "../services/rooms/index.js";
+import type { AuthenticatedConnection } from "../realtime/sessions/connections.js";
 
 export type { Viewer } from "../identity/viewer.js";
 

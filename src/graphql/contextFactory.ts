@@ -1,7 +1,7 @@
 import { AppError, errorStatus } from "../errors.js";
 import type { Viewer } from "../identity/viewer.js";
 import type { Services } from "../services/index.js";
-import type { AuthenticatedConnection } from "../services/rooms/index.js";
+import type { AuthenticatedConnection } from "../realtime/sessions/connections.js";
 import { ApiError } from "./apiError.js";
 import type { Context, DirectDelivery } from "./context.js";
 

@@ -2,7 +2,7 @@
 // plugin runs before which and why. Envelop calls each hook in this order (onRequest,
 // onRequestParse, onParse, onValidate, onContextBuilding, onExecute/onSubscribe and their
 // results, onResultProcess, onResponse); plugins run on HTTP requests and, through
-// yoga.getEnveloped in transport/ws.ts, on every graphql-ws operation. No plugin imports another;
+// yoga.getEnveloped in realtime/server.ts, on every graphql-ws operation. No plugin imports another;
 // what they share lives in modules that are not plugins.
 import type { Plugin } from "graphql-yoga";
 import type { Config } from "../config/index.js";
@@ -23,7 +23,7 @@ import { useIntrospectionSwitch } from "./plugins/useIntrospectionSwitch.js";
 import { useQueryLimits } from "./plugins/useQueryLimits.js";
 import { useRateLimitStatus } from "./plugins/useRateLimitStatus.js";
 import { useRequestBodyLimit } from "./plugins/useRequestBodyLimit.js";
-import { useSharedSubscriptionExecution } from "./plugins/useSharedSubscriptionExecution.js";
+import { useSharedSubscriptionExecution } from "../realtime/delivery/useSharedSubscriptionExecution.js";
 import { useSubscriptionRootRule } from "./plugins/useSubscriptionRootRule.js";
 import { useOperationTiming, useResponseTime } from "./plugins/useTiming.js";
 import { useWebSocketOnlySubscriptions } from "./plugins/useWebSocketOnlySubscriptions.js";

@@ -42,7 +42,7 @@ export function createGraphQLServer({ config, logger, services, plugins = [] }: 
     maxRequestBodySize: false,
     maskedErrors: false,
     logging: logger.child({ component: "yoga" }),
-    // Over WebSocket the transport hands its own ContextInput as `ws` (see transport/ws.ts).
+    // Over WebSocket the transport hands its own ContextInput as `ws` (see realtime/server.ts).
     context: (initial) =>
       createContext(
         services,

@@ -1,6 +1,6 @@
 // Whether a field's value depends on who asks. Declared on the field where it is defined
 // (`extensions: viewerDependent` in its Pothos options) and read back from the schema, so the
-// shared execution of subscription events (plugins/useSharedSubscriptionExecution.ts) shares a
+// shared execution of subscription events (../realtime/delivery/useSharedSubscriptionExecution.ts) shares a
 // result that selects such a field only between subscribers with the same viewer. A new field that
 // reads the viewer needs this declaration, and nothing anywhere else.
 import { isInterfaceType, isObjectType, type GraphQLSchema } from "graphql";

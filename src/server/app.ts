@@ -10,7 +10,7 @@ import { createMetrics } from "../metrics/registry.js";
 import { wireMetrics } from "../metrics/wiring.js";
 import { createRedis } from "../redis.js";
 import { createServices } from "../services/index.js";
-import { attachWebSocketTransport } from "../transport/ws.js";
+import { attachWebSocketTransport } from "../realtime/server.js";
 import { closeSilentConnections, httpServerOptions } from "./httpTimeouts.js";
 import { readinessCheck } from "./readiness.js";
 import { timeResponse } from "./responseTime.js";

@@ -1,6 +1,6 @@
 // The error mask: execution results on both transports (envelop hooks) and errors yoga raises
 // before execution (parse, validation, context) on HTTP. The events of a running subscription are
-// formatted by the WebSocket transport as graphql-ws sends them (transport/ws.ts, onNext):
+// formatted by the WebSocket transport as graphql-ws sends them (realtime/server.ts, onNext):
 // formatting them here would wrap every subscription's stream in one more iterator layer, about
 // 1 KiB for as long as it runs; a subscribe that ends in a single result is formatted here.
 import { handleStreamOrSingleExecutionResult, isAsyncIterable } from "@envelop/core";

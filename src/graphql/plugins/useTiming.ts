@@ -3,7 +3,7 @@
 // operation on both transports, after the error mask (so it sees the codes clients see),
 // and reports it once (name, type, user, duration, error codes) to its listeners: the operation
 // log and the metrics. Over HTTP an operation's clock is its request's; over the socket it starts
-// when the operation's message is handled (transport/ws.ts calls yoga.getEnveloped per operation).
+// when the operation's message is handled (realtime/server.ts calls yoga.getEnveloped per operation).
 // An operation is reported where it ends: a parse or validation failure, a failed context (bad
 // token), or the end of execution; for a subscription, the end of its setup.
 import { isAsyncIterable } from "@envelop/core";

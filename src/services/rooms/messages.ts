@@ -11,8 +11,8 @@ import { parseInput } from "../../validation.js";
 import { publicUserColumns } from "../users/index.js";
 import { bigintKey } from "../pagination/cursor.js";
 import { keysetConnection, type Connection, type ConnectionArgs, type KeysetOrder } from "../pagination/keyset.js";
-import type { Author, PostedMessage } from "./events.js";
-import type { MissedPosts, RoomPosition } from "./postOrder.js";
+import type { Author, PostedMessage } from "../../realtime/bus/roomEvents.js";
+import type { MissedPosts, RoomPosition } from "../../realtime/bus/postOrder.js";
 
 export const MESSAGE_MAX = 2000;
 export const CLIENT_MESSAGE_ID_MAX = 100;

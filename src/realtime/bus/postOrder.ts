@@ -13,7 +13,7 @@
 //
 // start() reads where the room stands (post count and last seq) once this instance listens to
 // it: posts up to that count came before; those already held go on first, later ones are dropped.
-import type { MessagePostedEvent, PostedMessage, RoomEvent } from "./events.js";
+import type { MessagePostedEvent, PostedMessage, RoomEvent } from "./roomEvents.js";
 
 /** Where a room stands in the database: how many posts it has had and the seq of its last message. */
 export interface RoomPosition {

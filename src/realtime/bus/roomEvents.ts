@@ -1,7 +1,7 @@
 // What happens in a room, as delivered to roomEvents subscribers, and its wire form for pub/sub
 // between instances (JSON has no bigint or Date: seq travels as a string, times as ISO strings).
 import type { Message } from "../../generated/prisma/client.js";
-import type { PublicUser } from "../users/index.js";
+import type { PublicUser } from "../../services/users/index.js";
 
 /** The author's row as the API may show it (never the password hash). */
 export type Author = PublicUser;

@@ -2,7 +2,7 @@
 // socket limit, and re-authenticated in place so a long-lived socket outlives its first token.
 import { AppError, forbidden } from "../../errors.js";
 import type { Viewer } from "../../identity/viewer.js";
-import type { RealtimeStore } from "./store.js";
+import type { RealtimeStore } from "../presence/store.js";
 
 /** A live connection whose viewer can be replaced (the WebSocket transport implements it). */
 export interface AuthenticatedConnection {

@@ -14,7 +14,7 @@
 import type { IncomingMessage } from "node:http";
 import { CloseCode, handleProtocols, makeServer, MessageType, type ServerOptions, type WebSocket as ProtocolSocket } from "graphql-ws";
 import type { RawData, WebSocket, WebSocketServer } from "ws";
-import type { Logger } from "../logger.js";
+import type { Logger } from "../../logger.js";
 
 type ConnectionInitPayload = Record<string, unknown> | undefined;
 

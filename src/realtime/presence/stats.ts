@@ -1,6 +1,6 @@
 // roomStats: live sockets and subscriptions, and per active room its members and subscriptions,
 // summed over every instance (with Redis) or this one.
-import type { RoomDirectory } from "./rooms.js";
+import type { RoomDirectory } from "../../services/rooms/rooms.js";
 import type { RealtimeStore } from "./store.js";
 
 export interface RoomStat {

@@ -19,7 +19,7 @@ import { randomUUID } from "node:crypto";
 import type { Redis } from "ioredis";
 import { AppError } from "../../errors.js";
 import type { Logger } from "../../logger.js";
-import { decodeRoomEvent, encodedOriginPrefix, encodeRoomEvent, type RoomEvent } from "./events.js";
+import { decodeRoomEvent, encodedOriginPrefix, encodeRoomEvent, type RoomEvent } from "./roomEvents.js";
 import { PostOrder, type PostSource } from "./postOrder.js";
 
 export type RoomEventListener = (event: RoomEvent) => void;

@@ -6,7 +6,7 @@
 // again. A completed subscription or a closed socket leaves at once. A crashed instance's members
 // get the same delay in the Redis store (redisScripts.ts).
 import type { Logger } from "../../logger.js";
-import type { RoomEventBus } from "./pubsub.js";
+import type { RoomEventBus } from "../bus/pubsub.js";
 import type { Departure, PresenceChange, RealtimeStore } from "./store.js";
 
 export interface PresenceDeps {

@@ -3,8 +3,8 @@
 // frame: presence then waits PRESENCE_LEAVE_DELAY_MS before announcing its user gone), and its
 // closing with 4403 when its access token expires or its user's access is revoked.
 import type { WebSocket } from "ws";
-import type { Viewer } from "../graphql/context.js";
-import type { AuthenticatedConnection } from "../services/rooms/index.js";
+import type { Viewer } from "../../identity/viewer.js";
+import type { AuthenticatedConnection } from "./connections.js";
 
 /** graphql-ws clients reconnect on 4403 (with fresh credentials); see NOTES.md. */
 export const CLOSE_AUTH = 4403;

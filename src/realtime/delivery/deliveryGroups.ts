@@ -3,7 +3,7 @@
 // subscribers to send it to. The result is serialized once per event and key, whatever the
 // number of subscribers, and each subscriber gets its events in order.
 import type { ExecutionResult } from "graphql";
-import type { DirectDelivery } from "../context.js";
+import type { DirectDelivery } from "../../graphql/context.js";
 
 export interface Recipient {
   delivery: DirectDelivery;

@@ -12,12 +12,12 @@
 // while the stream is live: start() returns once it is set up, and ending it cleans up.
 import { AppError } from "../../errors.js";
 import type { Message, Room } from "../../generated/prisma/client.js";
-import { PUSH, type PushChannel, type Pushable } from "../../pushable.js";
-import type { RoomEvent } from "./events.js";
-import type { MessageStore } from "./messages.js";
-import type { Presence } from "./presence.js";
-import type { RoomEventBus } from "./pubsub.js";
-import type { RealtimeStore } from "./store.js";
+import { PUSH, type PushChannel, type Pushable } from "./pushable.js";
+import type { RoomEvent } from "../bus/roomEvents.js";
+import type { MessageStore } from "../../services/rooms/messages.js";
+import type { Presence } from "../presence/presence.js";
+import type { RoomEventBus } from "../bus/pubsub.js";
+import type { RealtimeStore } from "../presence/store.js";
 
 /** Events waiting for a subscriber that does not read them; beyond this it is cut off. */
 export const MAX_PENDING_EVENTS = 10_000;

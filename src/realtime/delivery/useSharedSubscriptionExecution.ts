@@ -36,11 +36,11 @@ import {
   type GraphQLSchema,
 } from "graphql";
 import type { Plugin } from "graphql-yoga";
-import { isPushable, PUSH } from "../../pushable.js";
-import type { Context } from "../context.js";
-import { perOperation } from "../perOperation.js";
-import { compilableVariables } from "../compilableVariables.js";
-import { viewerDependentFields } from "../viewerDependent.js";
+import { isPushable, PUSH } from "../streams/pushable.js";
+import type { Context } from "../../graphql/context.js";
+import { perOperation } from "../../graphql/perOperation.js";
+import { compilableVariables } from "../../graphql/compilableVariables.js";
+import { viewerDependentFields } from "../../graphql/viewerDependent.js";
 import { DeliveryGroups, type Recipient } from "./deliveryGroups.js";
 
 type Results = Map<string, Promise<ExecutionResult>>;

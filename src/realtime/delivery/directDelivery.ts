@@ -5,7 +5,7 @@
 // subscription is ended as fallen behind instead (ws.ts), so a reader that stalls is bounded in
 // bytes, not only in events, and costs the others nothing.
 import type { WebSocket } from "ws";
-import type { DirectDelivery } from "../graphql/context.js";
+import type { DirectDelivery } from "../../graphql/context.js";
 
 /** True when the socket's unsent bytes (ws's queue and the OS socket's user-space buffer) reached `max`. */
 export const isOverBudget = (socket: WebSocket, max: number) => socket.bufferedAmount >= max;

@@ -21,10 +21,10 @@ import { GRAPHQL_PATH, type GraphQLServer } from "../graphql/server.js";
 import type { Logger } from "../logger.js";
 import { clientIpOf } from "../clientIp.js";
 import type { Services } from "../services/index.js";
-import { directDelivery, isOverBudget } from "./directDelivery.js";
-import { serveGraphqlWs, type SubscribeIds } from "./graphqlWsOnWs.js";
-import { keepSocketsAlive } from "./keepalive.js";
-import { CLOSE_AUTH, CLOSE_TOO_MANY_SOCKETS, CLOSE_TRY_AGAIN, SocketSession, SocketSessions, TOKEN_EXPIRED_REASON } from "./socketSession.js";
+import { directDelivery, isOverBudget } from "./delivery/directDelivery.js";
+import { serveGraphqlWs, type SubscribeIds } from "./use/ws.js";
+import { keepSocketsAlive } from "./sessions/keepalive.js";
+import { CLOSE_AUTH, CLOSE_TOO_MANY_SOCKETS, CLOSE_TRY_AGAIN, SocketSession, SocketSessions, TOKEN_EXPIRED_REASON } from "./sessions/socketSession.js";
 
 type Enveloped = ReturnType<GraphQLServer["getEnveloped"]>;
 

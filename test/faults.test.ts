@@ -20,6 +20,7 @@ import { spawnServer, type ServerProcess } from "./helpers/process.js";
 import { wrongLogin } from "./helpers/rateLimit.js";
 import { startTestServer, TEST_JWT_SECRET, type TestServer } from "./helpers/server.js";
 import { createUser } from "./helpers/users.js";
+import { closeOf, connectWs } from "./helpers/ws.js";
 
 if (!postgresBinaries) console.warn("PostgreSQL binaries (initdb, pg_ctl) not found: the PostgreSQL fault tests are skipped.");
 if (!redisServerBinary) console.warn("redis-server not found on PATH: the Redis fault tests are skipped.");
@@ -105,7 +106,7 @@ describe.skipIf(!redisServerBinary)("Redis stops while the server runs", () => {
     await redis?.destroy();
   });
 
-  it("reports 503 naming redis, keeps serving, keeps rate limits (per instance) and recovers", async () => {
+  it("reports 503 naming redis, keeps serving, keeps rate limits (per instance), asks new sockets to retry (1013) and recovers", async () => {
     expect((await readiness(server)).status).toBe(200);
     await redis.stop();
 
@@ -122,6 +123,11 @@ describe.skipIf(!redisServerBinary)("Redis stops while the server runs", () => {
     }
     expect(codes.slice(0, 5).every((code) => code !== "RATE_LIMITED")).toBe(true);
     expect(codes[5]).toBe("RATE_LIMITED");
+
+    // A new socket cannot be counted: 1013 (try again later), which graphql-ws clients retry.
+    const socket = connectWs(server);
+    socket.connected.catch(() => undefined); // refused: never acknowledged
+    expect(await closeOf(socket)).toEqual({ code: 1013, reason: "Try again later" });
 
     await redis.start();
     await eventually(async () => (await readiness(server)).status === 200, "/ready reports 200 again");

@@ -1,8 +1,8 @@
-// The adapter's per-socket id bookkeeping (src/realtime/use/ws.ts): a subscribe reusing an id the
+// The adapter's per-socket id bookkeeping (src/realtime/sessions/subscribeIds.ts): a subscribe reusing an id the
 // client completed reaches graphql-ws's core only once the core's earlier run of that id ended;
 // a complete for a subscribe still waiting drops both; anything else passes straight through.
 import { describe, expect, it } from "vitest";
-import { SubscribeIds } from "../src/realtime/use/ws.js";
+import { SubscribeIds } from "../src/realtime/sessions/subscribeIds.js";
 
 const subscribe = (id: string) => JSON.stringify({ id, type: "subscribe", payload: { query: "subscription { x }" } });
 const complete = (id: string) => JSON.stringify({ id, type: "complete" });

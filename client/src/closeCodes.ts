@@ -1,6 +1,6 @@
 // The one table of what the kit does when the server (or the network) closes the socket. The
-// server's codes: src/transport/socketSession.ts and ws.ts (4403 with a reason, 4429, 1011, 1001
-// on shutdown); graphql-ws's own codes: its CloseCode enum.
+// server's codes: src/realtime/sessions/closeCodes.ts (4403 with a reason, 1013 for a full
+// per-user socket cap or Redis unreachable at connect, 1001 on shutdown); graphql-ws's own codes: its CloseCode enum.
 import { fromGraphQLErrors, KitError, type GraphQLErrorLike } from "./errors.js";
 
 /**

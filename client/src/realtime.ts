@@ -2,7 +2,7 @@
 // It authenticates with the session's access token, renews that token on the live socket with
 // authenticateConnection before it expires (so the server never closes a healthy socket with
 // 4403), refreshes and reconnects after a 4403, reconnects with backoff and jitter after network
-// loss, 1001 or 1011 (to the next URL of a failover list), and reports close codes that retrying
+// loss, 1001, 1011 or 1013 (to the next URL of a failover list), and reports close codes that retrying
 // cannot fix (closeCodes.ts). Room streams and sends are built on it (roomEvents.ts, outbox.ts).
 import { createClient, type Client } from "graphql-ws";
 import { waitBackoff, type BackoffOptions } from "./backoff.js";

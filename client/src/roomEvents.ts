@@ -1,5 +1,5 @@
 // A resumable roomEvents stream. It remembers the last message delivered; whenever the socket
-// comes back (graphql-ws resubscribes by itself after a drop, the kit after a 1011 or a server
+// comes back (graphql-ws resubscribes by itself after a drop, the kit after a 1013 or a server
 // error worth retrying), the subscription goes out again with `since` = that message, so the
 // server replays what was missed. Messages already delivered are dropped, so the app gets each
 // message once, in history order. Presence events pass through.

@@ -1,5 +1,5 @@
 // The kit when the server cannot admit its socket: with its Redis down, the API closes new
-// sockets with 1011 ("Try again later"), which graphql-ws itself would not retry. The room stream
+// sockets with 1013 ("Try again later"), which graphql-ws also retries itself. The room stream
 // keeps trying with backoff and resumes once Redis is back: every message once, in order.
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
@@ -30,7 +30,7 @@ describe.skipIf(!redisServerBinary)("the kit through a Redis outage of the serve
     await redis?.destroy();
   });
 
-  it("retries a socket closed 1011 with backoff and resumes the stream", async () => {
+  it("retries a socket closed 1013 with backoff and resumes the stream", async () => {
     const [user, writer, organizer] = await Promise.all([createUser(server), createUser(server), createUser(server, { role: "ORGANIZER" })]);
     const room = await createRoom(server, organizer.accessToken);
     reader = device({ url: proxy.httpUrl });
@@ -45,7 +45,7 @@ describe.skipIf(!redisServerBinary)("the kit through a Redis outage of the serve
     await redis.stop();
     proxy.cut();
     proxy.restore();
-    await vi.waitFor(() => expect(closes).toContain(1011), EVENTUALLY);
+    await vi.waitFor(() => expect(closes).toContain(1013), EVENTUALLY);
     await redis.start();
     await sendMessage(server, writer.accessToken, { room, text: "after" });
 

@@ -3,14 +3,15 @@
 import type { Services } from "../services/index.js";
 import type { Metrics } from "./registry.js";
 
-/** What the metrics read of the WebSocket transport (only the real-time module imports `ws`). */
+/** What the metrics read of the real-time module (src/realtime). */
 interface WebSocketTransport {
-  wss: { clients: { size: number } };
+  /** Sockets open on this instance (before and after connection_init). */
+  openSockets(): number;
   subscriptionsByField(): Record<string, number>;
 }
 
 export function wireMetrics({ metrics, services, ws }: { metrics: Metrics; services: Services; ws: WebSocketTransport }) {
-  metrics.openSockets.setSource(() => ws.wss.clients.size);
+  metrics.openSockets.setSource(() => ws.openSockets());
   // Subscriptions are served over WebSocket only, so the transport knows every running one.
   metrics.activeSubscriptions.setSource(() => ws.subscriptionsByField());
   services.rateLimit.onRejection(({ field }) => metrics.rateLimitRejections.inc({ field }));

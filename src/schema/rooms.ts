@@ -2,7 +2,6 @@
 // roomStats, and authenticateConnection (re-authenticating a long-lived socket).
 import type { GraphQLResolveInfo } from "graphql";
 import type { Room as RoomRow } from "../generated/prisma/client.js";
-import { badUserInput } from "../errors.js";
 import type { Context } from "../graphql/context.js";
 import type {
   MemberEvent,
@@ -184,14 +183,7 @@ builder.mutationFields((t) => ({
       "Only over a WebSocket: replaces the access token this connection is authenticated with, so a long-lived socket survives token expiry without reconnecting. Returns the new expiry.",
     args: { accessToken: t.arg.string({ required: true }) },
     directives: { auth: {} },
-    resolve: (_root, { accessToken }, { connection, services }) => {
-      if (!connection) {
-        throw badUserInput("authenticateConnection works only over a WebSocket connection (graphql-ws)", [
-          { path: "accessToken", message: "only over a WebSocket connection" },
-        ]);
-      }
-      return services.rooms.connections.reauthenticate(connection, accessToken);
-    },
+    resolve: (_root, { accessToken }, { connection, services }) => services.rooms.connections.authenticateConnection(connection, accessToken),
   }),
 }));
 

@@ -10,7 +10,7 @@ import { createMetrics } from "../metrics/registry.js";
 import { wireMetrics } from "../metrics/wiring.js";
 import { createRedis } from "../redis.js";
 import { createServices } from "../services/index.js";
-import { attachWebSocketTransport } from "../realtime/server.js";
+import { attachRealtime } from "../realtime/index.js";
 import { closeSilentConnections, httpServerOptions } from "./httpTimeouts.js";
 import { readinessCheck } from "./readiness.js";
 import { timeResponse } from "./responseTime.js";
@@ -56,7 +56,7 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
     return notFound(req, res);
   });
   closeSilentConnections(httpServer, config.http);
-  const ws = attachWebSocketTransport({ httpServer, yoga, config, logger, services });
+  const ws = attachRealtime({ httpServer, yoga, config, logger, services });
   wireMetrics({ metrics, services, ws });
 
   await new Promise<void>((resolve, reject) => {

@@ -2,13 +2,11 @@
 // useSharedSubscriptionExecution): the payload arrives serialized once for every socket that
 // shares it, and only the frame around it is per socket. The bytes are what graphql-ws sends.
 // A socket already holding its byte budget unsent (WS_MAX_BUFFERED_BYTES) gets no more: the
-// subscription is ended as fallen behind instead (ws.ts), so a reader that stalls is bounded in
+// subscription is ended as fallen behind instead (fellBehind.ts), so a reader that stalls is bounded in
 // bytes, not only in events, and costs the others nothing.
-import type { WebSocket } from "ws";
 import type { DirectDelivery } from "../../graphql/context.js";
-
-/** True when the socket's unsent bytes (ws's queue and the OS socket's user-space buffer) reached `max`. */
-export const isOverBudget = (socket: WebSocket, max: number) => socket.bufferedAmount >= max;
+import { OPEN, type LiveSocket } from "../sessions/socket.js";
+import { isOverBudget } from "./fellBehind.js";
 
 export interface SubscriptionSlot {
   /** graphql-ws's running subscriptions of the socket by id (replaced when the socket closes). */
@@ -20,7 +18,7 @@ class SocketDelivery implements DirectDelivery {
   private readonly head: string;
 
   constructor(
-    private readonly socket: WebSocket,
+    private readonly socket: LiveSocket,
     private readonly slot: SubscriptionSlot,
     private readonly id: string,
     private readonly maxBufferedBytes: number,
@@ -32,7 +30,7 @@ class SocketDelivery implements DirectDelivery {
   send(payloadJson: string): boolean {
     const { socket } = this;
     // Completed by the client, or the socket is closing: nothing more goes out for it.
-    if (!(this.id in this.slot.subscriptions) || socket.readyState !== socket.OPEN) return true;
+    if (!(this.id in this.slot.subscriptions) || socket.readyState !== OPEN) return true;
     if (isOverBudget(socket, this.maxBufferedBytes)) {
       this.fellBehind();
       return true;
@@ -43,7 +41,7 @@ class SocketDelivery implements DirectDelivery {
 }
 
 export const directDelivery = (
-  socket: WebSocket,
+  socket: LiveSocket,
   slot: SubscriptionSlot,
   id: string,
   maxBufferedBytes: number,

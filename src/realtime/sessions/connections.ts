@@ -1,6 +1,7 @@
 // Sockets as the rooms service sees them: counted (per user, capped) for roomStats and the
-// socket limit, and re-authenticated in place so a long-lived socket outlives its first token.
-import { AppError, forbidden } from "../../errors.js";
+// socket limit, and re-authenticated in place (authenticateConnection) so a long-lived socket
+// outlives its first token.
+import { AppError, badUserInput, forbidden } from "../../errors.js";
 import type { Viewer } from "../../identity/viewer.js";
 import type { RealtimeStore } from "../presence/store.js";
 
@@ -37,10 +38,16 @@ export function createConnectionRegistry({ store, maxSocketsPerUser, verifyAcces
     subscriptionEnded: () => store.countSubscription(null, -1),
 
     /**
-     * authenticateConnection: the token must be valid and belong to the connection's user
-     * (another user's token: FORBIDDEN). Returns the new expiry.
+     * authenticateConnection: only over a WebSocket (BAD_USER_INPUT otherwise); the token must be
+     * valid and belong to the connection's user (another user's token: FORBIDDEN). Returns the
+     * new expiry.
      */
-    async reauthenticate(connection: AuthenticatedConnection, accessToken: string): Promise<Date> {
+    async authenticateConnection(connection: AuthenticatedConnection | null, accessToken: string): Promise<Date> {
+      if (!connection) {
+        throw badUserInput("authenticateConnection works only over a WebSocket connection (graphql-ws)", [
+          { path: "accessToken", message: "only over a WebSocket connection" },
+        ]);
+      }
       const viewer = await verifyAccessToken(accessToken);
       if (isExpired(viewer)) throw new AppError("TOKEN_EXPIRED", "This access token has expired");
       if (viewer.id !== connection.viewer?.id) {

@@ -2,23 +2,10 @@
 // authenticateConnection), the subscriptions it runs, whether it vanished (closed without a close
 // frame: presence then waits PRESENCE_LEAVE_DELAY_MS before announcing its user gone), and its
 // closing with 4403 when its access token expires or its user's access is revoked.
-import type { WebSocket } from "ws";
 import type { Viewer } from "../../identity/viewer.js";
+import { CLOSE_AUTH, TOKEN_EXPIRED_REASON } from "./closeCodes.js";
 import type { AuthenticatedConnection } from "./connections.js";
-
-/** graphql-ws clients reconnect on 4403 (with fresh credentials); see NOTES.md. */
-export const CLOSE_AUTH = 4403;
-/** The close reason when the socket's access token expired (refresh, then reconnect). */
-export const TOKEN_EXPIRED_REASON = "Access token expired";
-/**
- * The user has WS_MAX_SOCKETS_PER_USER sockets open: 1013 "Try Again Later", which graphql-ws
- * clients retry with backoff (4429 is fatal to them). A tab that finds the cap full because
- * another closed, or because a crashed instance's sockets still count, gets in on a retry; one
- * that stays over the cap gets the close event, with this reason, once its retries run out.
- */
-export const CLOSE_TOO_MANY_SOCKETS = 1013;
-/** Try again: a service this socket needs is unavailable. */
-export const CLOSE_TRY_AGAIN = 1011;
+import type { LiveSocket } from "./socket.js";
 
 // setTimeout fires at once for delays over 2^31 - 1 ms (about 24.8 days): wait in steps.
 const MAX_TIMER_MS = 2 ** 31 - 1;
@@ -43,7 +30,7 @@ export class SocketSession implements AuthenticatedConnection {
   vanished = false;
 
   constructor(
-    readonly socket: WebSocket,
+    readonly socket: LiveSocket,
     viewer: Viewer | null,
     readonly clientIp: string,
   ) {

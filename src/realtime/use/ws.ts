@@ -1,109 +1,35 @@
-// graphql-ws served on a `ws` WebSocketServer: our adapter in place of graphql-ws/use/ws, on
-// graphql-ws's own transport-neutral core (makeServer). graphql-ws/use/ws hands each message to
-// the core from an async listener that awaits it, and the core's handler of a subscribe message
-// runs as long as the subscription does, so that listener and the frame it received (a Buffer)
-// stayed in memory for every running subscription. Here a message is handed over without being
-// awaited. Keepalive is keepalive.ts's; errors go to our log, never to the console.
-//
-// Ids: the core forgets an id when the client completes it, even while that subscribe is still
-// being set up or torn down, and then accepts the same id again; the two runs share one slot
-// and one of them was never ended (a subscription orphaned until restart). So a subscribe for an
-// id the client completed is handed to the core only once the core's previous run of that id
-// ended (SubscribeIds). Sends are not awaited: the socket's buffered bytes are what bounds a slow
-// reader (see ws.ts, WS_MAX_BUFFERED_BYTES), not a wait per frame.
+// The `ws` adapter: graphql-ws's transport-neutral core (makeServer, configured in
+// ../server.ts) served on a `ws` WebSocketServer attached to the HTTP server, in place of
+// graphql-ws/use/ws. That one hands each message to the core from an async listener that awaits
+// it, and the core's handler of a subscribe message runs as long as the subscription does, so
+// the listener and the frame it received (a Buffer) stayed in memory for every running
+// subscription; here a message is handed over without being awaited. Subscribe ids go through
+// SubscribeIds (../sessions/subscribeIds.ts); keepalive is keepalive.ts's; errors go to our log,
+// never to the console. Sends are not awaited: the socket's buffered bytes bound a slow reader
+// (WS_MAX_BUFFERED_BYTES, ../delivery/fellBehind.ts), not a wait per frame.
 import type { IncomingMessage } from "node:http";
-import { CloseCode, handleProtocols, makeServer, MessageType, type ServerOptions, type WebSocket as ProtocolSocket } from "graphql-ws";
-import type { RawData, WebSocket, WebSocketServer } from "ws";
+import { CloseCode, handleProtocols, makeServer, type ServerOptions, type WebSocket as ProtocolSocket } from "graphql-ws";
+import type { Server as HttpServer } from "node:http";
+import { WebSocketServer, type RawData, type WebSocket } from "ws";
 import type { Logger } from "../../logger.js";
+import { SubscribeIds } from "../sessions/subscribeIds.js";
+import { keepSocketsAlive, type KeepaliveSettings } from "./keepalive.js";
 
 type ConnectionInitPayload = Record<string, unknown> | undefined;
 
-export interface GraphqlWsOnWsOptions<P extends ConnectionInitPayload, E> {
-  wss: WebSocketServer;
+export interface UseServerOptions<P extends ConnectionInitPayload, E> {
+  httpServer: HttpServer;
+  /** The HTTP path sockets upgrade on. */
+  path: string;
+  /** A frame over this closes the socket with 1009. */
+  maxPayloadBytes: number;
+  keepalive: KeepaliveSettings;
   options: ServerOptions<P, E>;
   /** What a socket's graphql-ws context keeps in `extra` for its lifetime (not the request itself). */
   extra(socket: WebSocket, request: IncomingMessage, ids: SubscribeIds): E;
   /** The socket closed with `code` (1006: no close frame); runs before its operations are ended. */
   closing?(extra: E, code: number): void;
   logger: Logger;
-}
-
-interface Run {
-  /** The client completed it (or the server ended it): the id is the client's to reuse. */
-  ended: boolean;
-  /** A subscribe for the same id, waiting for this run to end. */
-  waiting: string | null;
-}
-
-/** The id and type of a subscribe or complete frame; null for anything else (the core judges it). */
-function subscribeOrComplete(text: string): { id: string; type: MessageType.Subscribe | MessageType.Complete } | null {
-  if (!text.includes(MessageType.Subscribe) && !text.includes(MessageType.Complete)) return null;
-  let frame: unknown;
-  try {
-    frame = JSON.parse(text);
-  } catch {
-    return null;
-  }
-  const { id, type } = (frame ?? {}) as { id?: unknown; type?: unknown };
-  if (typeof id !== "string" || (type !== MessageType.Subscribe && type !== MessageType.Complete)) return null;
-  return { id, type };
-}
-
-/**
- * The subscribe ids of one socket that the core still runs. A subscribe for an id whose previous
- * run the client completed waits until that run ended; a complete for a waiting subscribe drops
- * both (the core never sees either).
- */
-export class SubscribeIds {
-  private readonly runs = new Map<string, Run>();
-  private closed = false;
-
-  /** Hands a frame to the core (set once the core listens). */
-  handOver: (text: string) => Promise<void> = async () => undefined;
-
-  constructor(private readonly refuseDuplicate: (id: string) => void) {}
-
-  receive(text: string): void {
-    const frame = subscribeOrComplete(text);
-    if (!frame) return void this.handOver(text);
-    const run = this.runs.get(frame.id);
-    if (frame.type === MessageType.Complete) {
-      if (run?.waiting != null) {
-        run.waiting = null;
-        return;
-      }
-      if (run) run.ended = true;
-      return void this.handOver(text);
-    }
-    if (!run) return this.start(frame.id, text);
-    // Still running, never completed: the core refuses the reused id itself (4409).
-    if (!run.ended) return void this.handOver(text);
-    // A second subscribe while one already waits: the client reused an id it has not completed.
-    if (run.waiting !== null) return this.refuseDuplicate(frame.id);
-    run.waiting = text;
-  }
-
-  /** The server ended the subscription `id` itself: the client may reuse the id. */
-  ended(id: string): void {
-    const run = this.runs.get(id);
-    if (run) run.ended = true;
-  }
-
-  /** The socket closed: nothing waiting is handed over any more. */
-  close(): void {
-    this.closed = true;
-    this.runs.clear();
-  }
-
-  private start(id: string, text: string): void {
-    const run: Run = { ended: false, waiting: null };
-    this.runs.set(id, run);
-    void this.handOver(text).finally(() => {
-      if (this.runs.get(id) !== run) return;
-      this.runs.delete(id);
-      if (run.waiting !== null && !this.closed) this.start(id, run.waiting);
-    });
-  }
 }
 
 /** One socket as graphql-ws's core sees it; a class, so a socket costs one object, not four closures. */
@@ -139,9 +65,10 @@ class SocketForProtocol implements ProtocolSocket {
   }
 }
 
-export function serveGraphqlWs<P extends ConnectionInitPayload, E>({ wss, options, extra, closing, logger }: GraphqlWsOnWsOptions<P, E>) {
+/** Serves graphql-ws with `options` on `path` of the HTTP server. */
+export function useServer<P extends ConnectionInitPayload, E>({ httpServer, path, maxPayloadBytes, keepalive, options, extra, closing, logger }: UseServerOptions<P, E>) {
+  const wss = new WebSocketServer({ server: httpServer, path, maxPayload: maxPayloadBytes, handleProtocols });
   const server = makeServer<P, E>(options);
-  wss.options.handleProtocols = handleProtocols;
   // ws emits 'error' on a socket for a client's protocol violation (e.g. a frame over maxPayload)
   // and closes the socket itself with the matching code (1009): nothing to do but note it.
   const logProtocolError = (error: Error & { code?: string }) =>
@@ -157,12 +84,26 @@ export function serveGraphqlWs<P extends ConnectionInitPayload, E>({ wss, option
       void closed(code, String(reason));
     });
   });
+  const alive = keepSocketsAlive(wss, keepalive);
+  wss.on("error", (error) => logger.error({ err: error }, "websocket server error"));
   return {
-    /** Closes every socket with 1001 (going away) and the server; each socket's close handling follows. */
-    async dispose(): Promise<void> {
+    /** Sockets open now (before and after connection_init). */
+    openSockets: () => wss.clients.size,
+    /**
+     * Closes every socket with 1001 (going away) and stops accepting new ones, then waits for
+     * `handled` (every socket's close handling done). A peer that has not answered the close
+     * after `cutOffMs` is cut off.
+     */
+    async dispose(cutOffMs: number, handled: () => Promise<void>): Promise<void> {
+      alive.stop();
+      const cutOff = setTimeout(() => {
+        for (const socket of wss.clients) socket.terminate();
+      }, cutOffMs);
       for (const socket of wss.clients) socket.close(1001, "Going away");
       wss.removeAllListeners();
       await new Promise<void>((resolve, reject) => wss.close((error) => (error ? reject(error) : resolve())));
+      await handled();
+      clearTimeout(cutOff);
     },
   };
 }

@@ -4,19 +4,12 @@
 // through the files of this folder.
 import type { Server as HttpServer } from "node:http";
 import { clientIpOf } from "../clientIp.js";
-import type { Config } from "../config/index.js";
-import { GRAPHQL_PATH, type GraphQLServer } from "../graphql/server.js";
-import type { Logger } from "../logger.js";
-import type { Services } from "../services/index.js";
-import { createRealtimeServer } from "./server.js";
+import { GRAPHQL_PATH } from "../graphql/server.js";
+import { createRealtimeServer, type RealtimeServerDeps } from "./server.js";
 import { useServer } from "./use/ws.js";
 
-export interface RealtimeOptions {
+export interface RealtimeOptions extends RealtimeServerDeps {
   httpServer: HttpServer;
-  yoga: GraphQLServer;
-  config: Config;
-  logger: Logger;
-  services: Services;
 }
 
 export function attachRealtime({ httpServer, yoga, config, logger, services }: RealtimeOptions) {

@@ -49,6 +49,10 @@ export function createRealtimeServer({ yoga, config, logger: log, services }: Re
     maxSocketsPerUser: config.ws.maxSocketsPerUser,
   });
   const fellBehind = fellBehindHandler(maxBufferedBytes, log);
+  /** Ends the bookkeeping of the run of `id` that started with `payload` (no-op for any other run). */
+  const ended = (session: SocketSession | undefined, id: string, payload: object) => {
+    if (session?.endSubscription(id, payload)) void connections.subscriptionsEnded();
+  };
   const tooManySubscriptions = () =>
     new ApiError("RATE_LIMITED", `This connection already runs ${maxSubscriptionsPerSocket} subscriptions (the maximum); complete one first`);
 
@@ -88,8 +92,7 @@ export function createRealtimeServer({ yoga, config, logger: log, services }: Re
       if (subscriptionField !== null) {
         // graphql-ws drops an id from ctx.subscriptions as soon as the client completes it (or
         // fellBehind ends it): its slot is free at once, while its teardown still runs.
-        const ended = session.forgetEnded((running) => running !== id && running in ctx.subscriptions);
-        for (let i = 0; i < ended; i += 1) void connections.subscriptionEnded();
+        void connections.subscriptionsEnded(session.forgetEnded((running) => running !== id && running in ctx.subscriptions));
         if (!session.startSubscription(id, { rootField: subscriptionField, payload: params, requestId: ws.requestId }, maxSubscriptionsPerSocket)) {
           return refuse([tooManySubscriptions()]);
         }
@@ -118,21 +121,18 @@ export function createRealtimeServer({ yoga, config, logger: log, services }: Re
     // A subscription that ended in an error ends its bookkeeping here (no onComplete follows).
     onError: (ctx, id, payload, errors) => {
       const requestId = ctx.extra.session?.requestIdOf(id);
-      if (ctx.extra.session?.endSubscription(id, payload)) void connections.subscriptionEnded();
+      ended(ctx.extra.session, id, payload);
       return errors.map((error) => (isFormatted(error) ? error : formatError(error, { logger: log, requestId })).toJSON());
     },
 
-    onComplete: (ctx, id, payload) => {
-      if (ctx.extra.session?.endSubscription(id, payload)) void connections.subscriptionEnded();
-    },
+    onComplete: (ctx, id, payload) => ended(ctx.extra.session, id, payload),
 
     // Runs after graphql-ws ended (and awaited) every subscription of the socket.
     // Removing the session last tells close() this socket's close handling is done.
     onClose: (ctx) => {
       const { session } = ctx.extra;
       if (!session) return;
-      const running = session.dispose();
-      for (let i = 0; i < running; i += 1) void connections.subscriptionEnded();
+      void connections.subscriptionsEnded(session.dispose());
       void connections.close(session.viewer);
       sessions.remove(session);
     },

@@ -29,7 +29,7 @@ export interface RealtimeStore {
   openConnection(userId: string | null, maxPerUser: number): Promise<boolean>;
   closeConnection(userId: string | null): Promise<void>;
   /** Subscriptions over sockets: all of them (roomId null) or roomEvents of one room. */
-  countSubscription(roomId: string | null, delta: 1 | -1): Promise<void>;
+  countSubscription(roomId: string | null, delta: number): Promise<void>;
   /** Summed over every instance. */
   liveCounts(): Promise<LiveCounts>;
   /** Takes this instance's presence out (returns who left rooms by it) and stops. */

@@ -35,7 +35,8 @@ export function createConnectionRegistry({ store, maxSocketsPerUser, verifyAcces
     },
     close: (viewer: Viewer | null) => store.closeConnection(viewer?.id ?? null),
     subscriptionStarted: () => store.countSubscription(null, 1),
-    subscriptionEnded: () => store.countSubscription(null, -1),
+    /** `count` subscriptions on a socket ended (one by default; at close, all it still ran). */
+    subscriptionsEnded: (count = 1) => (count > 0 ? store.countSubscription(null, -count) : Promise.resolve()),
 
     /**
      * authenticateConnection: only over a WebSocket (BAD_USER_INPUT otherwise); the token must be

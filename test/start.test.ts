@@ -23,8 +23,8 @@ const isGone = (pid: number) => {
 const childrenOf = (pid: number) =>
   readFileSync(`/proc/${pid}/task/${pid}/children`, "utf8").trim().split(/\s+/).filter(Boolean).map(Number);
 
-/** A graphql-ws socket past its handshake; resolves the close code it later gets. */
-async function openSocket(origin: string): Promise<Promise<number>> {
+/** A graphql-ws socket past its handshake, and the close code it later gets. */
+async function openSocket(origin: string): Promise<{ closed: Promise<number> }> {
   const socket = new WebSocket(`${origin.replace(/^http/, "ws")}/graphql`, "graphql-transport-ws");
   const closed = new Promise<number>((resolve) => socket.once("close", (code) => resolve(code)));
   await new Promise<void>((resolve, reject) => {
@@ -32,7 +32,7 @@ async function openSocket(origin: string): Promise<Promise<number>> {
     socket.once("message", (data) => (JSON.parse(String(data)).type === "connection_ack" ? resolve() : reject(new Error(String(data)))));
     socket.once("error", reject);
   });
-  return closed;
+  return { closed };
 }
 
 describe.skipIf(process.platform !== "linux")("npm start and signals", () => {
@@ -72,13 +72,13 @@ describe.skipIf(process.platform !== "linux")("npm start and signals", () => {
       const origin = /ready at (http:\/\/[^/\s"]+)/.exec(ready)![1]!;
       server = childrenOf(npm.pid!)[0];
       expect(server).toBeGreaterThan(0);
-      const socketClosed = await openSocket(origin);
+      const socket = await openSocket(origin);
 
       if (target === "group") process.kill(-npm.pid!, signal);
       else npm.kill(signal);
 
       expect(await watched.exited).toBe(0);
-      expect(await socketClosed).toBe(1001);
+      expect(await socket.closed).toBe(1001);
       expect(watched.output()).toMatch(/"msg":"bye"/);
       expect(isGone(server!)).toBe(true);
       if (target === "group") expect(isGone(-npm.pid!)).toBe(true);

@@ -27,6 +27,8 @@ export function loadConfig(env: Record<string, string | undefined> = loadEnvFile
     databaseUrl: e.DATABASE_URL,
     databasePoolMax: e.DATABASE_POOL_MAX,
     redisUrl: e.REDIS_URL,
+    /** A Redis command unanswered this long fails (a frozen Redis must not hang requests). */
+    redisCommandTimeoutMs: e.REDIS_COMMAND_TIMEOUT_MS,
     auth: {
       accessSecret: secrets.accessSecret,
       refreshSecret: secrets.refreshSecret,

@@ -2,6 +2,7 @@
 // changes nothing), then prints the demo logins. Refuses to run in production.
 import { ConfigError, loadConfig } from "../src/config/index.js";
 import { openDatabase } from "../src/db/client.js";
+import { DataDirInUseError } from "../src/db/dataDirLock.js";
 import { createLogger } from "../src/logger.js";
 import { hashPassword } from "../src/services/auth/passwords.js";
 import { demoEvents, demoRooms, demoUsers } from "./seed/data.js";
@@ -63,6 +64,6 @@ async function main() {
 }
 
 main().catch((error) => {
-  console.error(error instanceof ConfigError ? error.message : error);
+  console.error(error instanceof ConfigError || error instanceof DataDirInUseError ? error.message : error);
   process.exit(1);
 });

@@ -1,9 +1,14 @@
-import { mkdtempSync, readFileSync, statSync } from "node:fs";
+import { execFile } from "node:child_process";
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { createServer, type AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import { ConfigError, loadConfig } from "../src/config/index.js";
-import { spawnServer } from "./helpers/process.js";
+import { root, spawnServer } from "./helpers/process.js";
+
+const run = promisify(execFile);
 
 const tempDir = () => mkdtempSync(join(tmpdir(), "mt-config-"));
 
@@ -72,3 +77,48 @@ describe("configuration", () => {
     expect(lines[0]).toMatch(/JWT_SECRET.*openssl rand -base64 32/);
   });
 });
+
+describe(".env in the working directory", () => {
+  it("is loaded at start; a variable in the real environment wins over it", async () => {
+    const cwd = tempDir();
+    const data = tempDir();
+    writeFileSync(join(cwd, ".env"), `PORT=0\nHOST=127.0.0.1\nDATA_DIR=${data}\nNODE_ENV=production\nLOG_FORMAT=json\n`);
+    // From the file alone: production without JWT_SECRET is refused (the file's NODE_ENV was read).
+    const fromFile = spawnServer({}, { cwd });
+    expect(await fromFile.exited).toBe(1);
+    expect(fromFile.output()).toMatch(/JWT_SECRET is required in production/);
+
+    // The real environment wins: NODE_ENV=test from the environment, PORT and the rest from the file.
+    writeFileSync(join(cwd, ".env"), `PORT=${await freePort()}\nHOST=127.0.0.1\nDATA_DIR=${data}\nNODE_ENV=production\nLOG_FORMAT=json\n`);
+    const port = await freePort();
+    const server = spawnServer({ NODE_ENV: "test", PORT: String(port) }, { cwd });
+    try {
+      await server.waitFor(new RegExp(`ready at http://127\\.0\\.0\\.1:${port}/graphql`), 110_000);
+    } finally {
+      server.child.kill("SIGTERM");
+      await server.exited;
+    }
+  }, 120_000);
+
+  it("is honoured by the seed script", async () => {
+    const cwd = tempDir();
+    writeFileSync(join(cwd, ".env"), `NODE_ENV=production\nJWT_SECRET=${"x".repeat(32)}\nDATA_DIR=${tempDir()}\n`);
+    const seed = await run(join(root, "node_modules/.bin/tsx"), [join(root, "scripts/seed.ts")], { cwd, env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp" } }).then(
+      () => null,
+      (error: { code: number; stderr: string }) => error,
+    );
+    expect(seed?.code).toBe(1);
+    expect(seed?.stderr).toMatch(/db:seed refuses to run with NODE_ENV=production/);
+  }, 60_000);
+});
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once("error", reject);
+    probe.listen(0, "127.0.0.1", () => {
+      const { port } = probe.address() as AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+}

@@ -15,7 +15,7 @@ import {
   type OwnedPostgres,
   type OwnedRedis,
 } from "./helpers/ownedServices.js";
-import { wsClient } from "./helpers/graphqlWs.js";
+import { wsClient, wsOnce } from "./helpers/graphqlWs.js";
 import { spawnServer, type ServerProcess } from "./helpers/process.js";
 import { wrongLogin } from "./helpers/rateLimit.js";
 import { startTestServer, TEST_JWT_SECRET, type TestServer } from "./helpers/server.js";
@@ -164,6 +164,37 @@ describe("a resolver or a subscription source that throws", () => {
       expect((await server.gql(ROOMS)).errors).toBeUndefined();
     });
     expect((await server.gql("{ events(first: 3) { totalCount } }")).errors).toBeUndefined();
+  });
+
+  it("a non-null field that resolves to null is INTERNAL_SERVER_ERROR, logged with the request id, over HTTP and WebSocket", async () => {
+    const events = server.app.services.events;
+    const broken = async () => ({ totalCount: null, edges: [], pageInfo: { hasNextPage: false, hasPreviousPage: false } });
+    const client = wsClient(server);
+    try {
+      await withPatched(events, "list", broken, async () => {
+        for (const query of ["{ events(first: 3) { totalCount } }", "query Q($n: Int) { events(first: $n) { totalCount } }"]) {
+          const response = await server.post({ query, variables: { n: 3 } });
+          // An execution error: data (null) and errors, HTTP 200 (GraphQL over HTTP).
+          expect(response.status).toBe(200);
+          const body = await response.json();
+          expect(body.data).toBeNull();
+          expect(body.errors).toHaveLength(1);
+          expect(body.errors[0]).toMatchObject({ message: "Unexpected error.", path: ["events", "totalCount"], extensions: { code: "INTERNAL_SERVER_ERROR", statusCode: 500 } });
+          const requestId = body.errors[0].extensions.requestId;
+          expect(server.logs.some((line) => line.includes(requestId) && line.includes("Cannot return null for non-nullable field"))).toBe(true);
+        }
+        const overSocket = await wsOnce(client, "{ events(first: 3) { totalCount } }");
+        expect(overSocket.errors?.[0]).toMatchObject({ message: "Unexpected error.", extensions: { code: "INTERNAL_SERVER_ERROR" } });
+        const requestId = overSocket.errors![0]!.extensions.requestId;
+        expect(server.logs.some((line) => line.includes(requestId) && line.includes("Cannot return null for non-nullable field"))).toBe(true);
+      });
+      // Documents that do not parse or validate keep their codes.
+      expect((await server.gql("{ events(first: 3) { totalCount ")).errors?.[0]?.extensions.code).toBe("GRAPHQL_PARSE_FAILED");
+      expect((await server.gql("{ events(first: 3) { nope } }")).errors?.[0]?.extensions.code).toBe("GRAPHQL_VALIDATION_FAILED");
+      expect((await wsOnce(client, "{ events(first: 3) { nope } }")).errors?.[0]?.extensions.code).toBe("GRAPHQL_VALIDATION_FAILED");
+    } finally {
+      await client.dispose();
+    }
   });
 
   it("a subscription source that throws mid-stream ends that subscription with an error, nothing else", async () => {

@@ -1,6 +1,7 @@
 // The one table of what the kit does when the server (or the network) closes the socket. The
-// server's codes: src/realtime/sessions/closeCodes.ts (4403 with a reason, 1013 for a full
-// per-user socket cap or Redis unreachable at connect, 1001 on shutdown); graphql-ws's own codes: its CloseCode enum.
+// server's codes (docs/realtime.md, "Close codes"; src/realtime/sessions/closeCodes.ts): 4403
+// with a reason, 1013 "try again later" (the user's socket cap is full, or Redis is away at
+// connect), 1001 on shutdown; graphql-ws's own codes: its CloseCode enum.
 import { fromGraphQLErrors, KitError, type GraphQLErrorLike } from "./errors.js";
 
 /**
@@ -17,18 +18,21 @@ interface CloseRule {
   meaning: string;
 }
 
+/** The server's "try again later" (the per-user socket cap, or no Redis at connect): retried, and reported. */
+export const TRY_AGAIN_LATER = 1013;
+
 export const CLOSE_RULES: readonly CloseRule[] = [
   // 4403 "Access token expired", "Invalid access token", "Access revoked", "account disabled":
   // a refresh either gives a token the server takes or ends the session (signedOut).
   { code: 4403, action: "refresh", meaning: "access token refused" },
-  { code: 4429, action: "fatal", meaning: "too many sockets for this user" },
-  { code: 1011, action: "retry", meaning: "server could not admit the socket now" },
+  { code: 4429, action: "fatal", meaning: "too many requests" },
+  { code: 1011, action: "retry", meaning: "server error" },
   { code: 1001, action: "retry", meaning: "server going away (restart, redeploy)" },
   { code: 1000, action: "retry", meaning: "normal closure" },
   { code: 1005, action: "retry", meaning: "no close status" },
   { code: 1006, action: "retry", meaning: "connection lost" },
   { code: 1012, action: "retry", meaning: "service restart" },
-  { code: 1013, action: "retry", meaning: "try again later" },
+  { code: TRY_AGAIN_LATER, action: "retry", meaning: "try again later (too many sockets for this user, or the server cannot admit sockets now)" },
   { code: 1014, action: "retry", meaning: "bad gateway" },
   { code: 4408, action: "retry", meaning: "no pong in time, or connection initialisation timeout" },
   { code: 4499, action: "retry", meaning: "terminated by the client" },

@@ -6,7 +6,7 @@
 // cannot fix (closeCodes.ts). Room streams and sends are built on it (roomEvents.ts, outbox.ts).
 import { createClient, type Client } from "graphql-ws";
 import { waitBackoff, type BackoffOptions } from "./backoff.js";
-import { classifyFailure, closeRule, isCloseLike, type CloseAction } from "./closeCodes.js";
+import { classifyFailure, closeRule, isCloseLike, TRY_AGAIN_LATER, type CloseAction } from "./closeCodes.js";
 import { Emitter } from "./emitter.js";
 import { KitError } from "./errors.js";
 import { AuthenticateConnectionDocument, type TypedDocumentString } from "./generated/operations.js";
@@ -37,7 +37,11 @@ export interface SocketProblem {
 export interface RealtimeEvents {
   [event: string]: unknown;
   status: ConnectionStatus;
-  /** A close the kit will not retry, or an access token the server keeps refusing. */
+  /**
+   * A close the kit will not retry (action "fatal"), an access token the server keeps refusing, or
+   * the server asking to try again later (1013: the user's socket cap is full, or the server cannot
+   * admit sockets right now; action "retry": the kit retries with backoff meanwhile).
+   */
   problem: SocketProblem;
   /** A socket (re)connected; true when it replaced a dropped one. */
   connected: boolean;
@@ -78,6 +82,8 @@ export class Realtime {
   private urlIndex = 0;
   private currentStatus: ConnectionStatus = "idle";
   private disposed = false;
+  /** Open room streams: dispose() ends them before the socket closes, so none resubscribes. */
+  private readonly streams = new Set<RoomStream>();
   /** The access token the current socket is authenticated with. */
   private socketToken: string | null = null;
   /** A token the server refused (4403): the next connection must not send it again. */
@@ -163,7 +169,9 @@ export class Realtime {
    */
   roomEvents(room: string, handlers: RoomEventsHandlers, options: RoomEventsOptions = {}): RoomStream {
     if (this.disposed) throw new KitError("DISPOSED", "This realtime client was disposed");
-    return new RoomStream(this, room, handlers, options);
+    const stream = new RoomStream(this, room, handlers, options, () => this.streams.delete(stream));
+    this.streams.add(stream);
+    return stream;
   }
 
   /**
@@ -222,6 +230,7 @@ export class Realtime {
     clearTimeout(this.renewTimer);
     this.stopListening();
     this.outbox.dispose();
+    for (const stream of [...this.streams]) stream.dispose();
     this.setStatus("closed");
     await this.client.dispose();
     this.events.clear();
@@ -269,6 +278,8 @@ export class Realtime {
       return this.setStatus("reconnecting");
     }
     if (rule.action === "fatal") return this.fail(event.code, event.reason, rule.action);
+    // The server's own "try again later": retried with backoff, and told to the app, which may show it.
+    if (event.code === TRY_AGAIN_LATER) this.report(event.code, event.reason, rule.action);
     // graphql-ws closes a lazy socket with 1000 once nothing is subscribed.
     if (event.code === 1000) return this.setStatus("idle");
     // Network loss, restart, overload: the next attempt goes to the next URL of the list.
@@ -278,6 +289,10 @@ export class Realtime {
 
   private fail(closeCode: number, reason: string, action: CloseAction): void {
     this.setStatus("failed");
+    this.report(closeCode, reason, action);
+  }
+
+  private report(closeCode: number, reason: string, action: CloseAction): void {
     const { error } = classifyFailure({ code: closeCode, reason });
     this.events.emit("problem", { closeCode, reason, action, error });
   }

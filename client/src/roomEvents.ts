@@ -57,6 +57,7 @@ export class RoomStream {
     readonly room: string,
     private readonly handlers: RoomEventsHandlers,
     options: RoomEventsOptions,
+    private readonly onDisposed: () => void = () => undefined,
   ) {
     this.lastId = options.since ?? null;
     // graphql-ws sends this same variables object again on each automatic resubscribe: `since`
@@ -86,6 +87,7 @@ export class RoomStream {
     this.stopListening();
     this.unsubscribe?.();
     this.unsubscribe = null;
+    this.onDisposed();
   }
 
   private async start(anchor: boolean): Promise<void> {
@@ -120,7 +122,8 @@ export class RoomStream {
   }
 
   private subscribe(): void {
-    if (this.disposed) return;
+    // A disposed client would open a new socket for it.
+    if (this.disposed || this.realtime.isDisposed) return;
     // Nothing to resume from: read the room's history once the subscription runs (its first
     // event proves it does), holding live events back until that history is delivered.
     if (this.emptyAtStart && this.lastId === null) void this.catchUpOnceRunning((this.held = []));

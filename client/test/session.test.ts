@@ -55,7 +55,7 @@ describe("the kit's session", () => {
 });
 
 // With 15-minute tokens, so that nothing but the revocation makes the kit refresh; one socket
-// per user, so that a second one is refused with 4429.
+// per user, so that a second one is refused with 1013 until the first closes.
 describe("the kit's session, revoked, and a refused socket", () => {
   const kit = kitTestServer({ WS_MAX_SOCKETS_PER_USER: "1" });
   const tab = () => kit.device();
@@ -80,7 +80,7 @@ describe("the kit's session, revoked, and a refused socket", () => {
     expect(refreshesOf(app)).toHaveLength(1);
   });
 
-  it("a socket over the per-user cap (4429) is reported as a problem and its stream ends, without reconnect attempts", async () => {
+  it("a socket over the per-user cap (1013) is reported as a problem and retried, and gets in once a slot frees", async () => {
     const [user, organizer] = await Promise.all([createUser(kit.server), createUser(kit.server, { role: "ORGANIZER" })]);
     const room = await createRoom(kit.server, organizer.accessToken);
     const first = tab();
@@ -89,16 +89,25 @@ describe("the kit's session, revoked, and a refused socket", () => {
 
     const second = tab();
     await loginAs(second, user);
-    const problems: { closeCode: number; action: string }[] = [];
-    second.realtime.on("problem", ({ closeCode, action }) => problems.push({ closeCode, action }));
+    const problems: { closeCode: number; action: string; reason: string }[] = [];
+    second.realtime.on("problem", ({ closeCode, action, reason }) => problems.push({ closeCode, action, reason }));
     let attempts = 0;
     second.realtime.client.on("connecting", () => (attempts += 1));
-    const refused = collect(second.realtime, room);
-    await vi.waitFor(() => expect(refused.errors.map((e) => (e as { code?: string }).code)).toEqual(["SOCKET_CLOSED"]), EVENTUALLY);
-    expect(problems).toEqual([{ closeCode: 4429, action: "fatal" }]);
-    expect(second.realtime.status).toBe("failed");
-    await sleep(1_000);
-    expect(attempts).toBe(1);
+    const waiting = collect(second.realtime, room);
+    await vi.waitFor(() => expect(attempts).toBeGreaterThanOrEqual(2), EVENTUALLY);
+    expect(problems[0]).toMatchObject({ closeCode: 1013, action: "retry" });
+    expect(problems[0]!.reason).toMatch(/Too many connections/);
+    expect(waiting.errors).toEqual([]);
+    expect(second.realtime.status).not.toBe("failed");
+
+    // A disposed client opens no socket again (its open room stream must not resubscribe it).
+    let firstReconnects = 0;
+    first.realtime.client.on("connecting", () => (firstReconnects += 1));
+    await first.realtime.dispose();
+    await waiting.live();
+    expect(waiting.errors).toEqual([]);
+    await sleep(500);
+    expect(firstReconnects).toBe(0);
     expect(second.session.signedIn).toBe(true);
   });
 });

@@ -20,9 +20,9 @@ describe("tokenTimes", () => {
 });
 
 describe("the close-code table", () => {
-  it("refreshes on 4403, retries network and restart codes, reports 4429 and protocol errors", () => {
+  it("refreshes on 4403, retries network, restart and try-again-later codes, reports protocol errors", () => {
     expect(closeRule(4403).action).toBe("refresh");
-    for (const code of [1001, 1006, 1011, 1012, 4408, 4499]) expect(closeRule(code).action, String(code)).toBe("retry");
+    for (const code of [1001, 1006, 1011, 1012, 1013, 4408, 4499]) expect(closeRule(code).action, String(code)).toBe("retry");
     for (const code of [4429, 4400, 4401, 4409, 4500]) expect(closeRule(code).action, String(code)).toBe("fatal");
     expect(closeRule(4999).action).toBe("fatal");
     expect(closeRule(1015).action).toBe("retry");

@@ -66,6 +66,7 @@ export const envSchema = z.object({
   DATABASE_URL: optionalString,
   DATABASE_POOL_MAX: int(10, 1),
   REDIS_URL: optionalString,
+  REDIS_COMMAND_TIMEOUT_MS: int(2000, 50),
 
   JWT_SECRET: optionalString,
   JWT_REFRESH_SECRET: optionalString,

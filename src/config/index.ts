@@ -1,4 +1,5 @@
 import { envSchema } from "./env.js";
+import { loadEnvFile } from "./envFile.js";
 import { ConfigError } from "./error.js";
 import { resolveSecrets } from "./secrets.js";
 import { PASSWORD_MAX, PASSWORD_MIN } from "../passwordLength.js";
@@ -6,7 +7,8 @@ import { PASSWORD_MAX, PASSWORD_MIN } from "../passwordLength.js";
 export { ConfigError } from "./error.js";
 export { parseDurationSeconds } from "./env.js";
 
-export function loadConfig(env: Record<string, string | undefined> = process.env) {
+/** Reads `env`; by default the process environment, after `.env` is loaded into it (envFile.ts). */
+export function loadConfig(env: Record<string, string | undefined> = loadEnvFile()) {
   const parsed = envSchema.safeParse(env);
   if (!parsed.success) {
     const first = parsed.error.issues[0]!;
@@ -25,6 +27,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     databaseUrl: e.DATABASE_URL,
     databasePoolMax: e.DATABASE_POOL_MAX,
     redisUrl: e.REDIS_URL,
+    /** A Redis command unanswered this long fails (a frozen Redis must not hang requests). */
+    redisCommandTimeoutMs: e.REDIS_COMMAND_TIMEOUT_MS,
     auth: {
       accessSecret: secrets.accessSecret,
       refreshSecret: secrets.refreshSecret,

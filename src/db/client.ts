@@ -7,6 +7,7 @@ import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import { PrismaPGlite } from "pglite-prisma-adapter";
 import { PrismaClient } from "../generated/prisma/client.js";
+import { lockDataDir } from "./dataDirLock.js";
 import { pgliteSql, postgresSql, type DirectSql } from "./directSql.js";
 import { migrateDatabase, toLogger, type LogSink } from "./migrate.js";
 
@@ -61,15 +62,19 @@ async function openPostgres(connectionString: string, opts: OpenDatabaseOptions)
 async function openPglite(opts: OpenDatabaseOptions): Promise<Database> {
   const dir = join(opts.dataDir, "pglite");
   await mkdir(dir, { recursive: true });
-  const pglite = await PGlite.create(dir);
+  // Before PGlite touches a file: a second opener leaves the directory as it found it.
+  const unlock = lockDataDir(opts.dataDir);
+  let pglite: PGlite | undefined;
   try {
+    pglite = await PGlite.create(dir);
     await migrateDatabase({ kind: "pglite", pglite }, { log: opts.log });
   } catch (error) {
-    await pglite.close();
+    await pglite?.close();
+    unlock();
     throw error;
   }
   const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite), log: STATEMENT_EVENTS });
-  return wrap(prisma, "pglite", (emit) => pgliteSql(pglite, emit), () => pglite.close());
+  return wrap(prisma, "pglite", (emit) => pgliteSql(pglite, emit), () => pglite.close().finally(unlock));
 }
 
 function wrap(

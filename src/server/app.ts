@@ -31,7 +31,7 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
     poolMax: config.databasePoolMax,
     log: logger.child({ component: "db" }),
   });
-  const redis = config.redisUrl ? createRedis(config.redisUrl, logger) : null;
+  const redis = config.redisUrl ? createRedis(config.redisUrl, logger, { commandTimeoutMs: config.redisCommandTimeoutMs }) : null;
   const metrics = createMetrics({ logger });
   const services = createServices({ config, logger, db, redis, metrics });
   // Subscribes to access revocations and creates/promotes the ADMIN_EMAIL account.

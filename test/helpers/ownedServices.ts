@@ -105,6 +105,9 @@ export interface OwnedRedis {
   start(): Promise<void>;
   /** SIGTERM by default; SIGKILL for a crash. Started again, it is empty (no persistence). */
   stop(signal?: NodeJS.Signals): Promise<void>;
+  /** SIGSTOP: connected but silent (a frozen server or a network that drops packets); resume() ends it. */
+  freeze(): void;
+  resume(): void;
   destroy(): Promise<void>;
 }
 
@@ -143,5 +146,11 @@ export async function startOwnedRedis(): Promise<OwnedRedis> {
     await exited;
   };
   await start();
-  return { url: `redis://127.0.0.1:${port}`, port, start, stop, destroy: () => stop() };
+  const freeze = () => void child?.kill("SIGSTOP");
+  const resume = () => void child?.kill("SIGCONT");
+  return { url: `redis://127.0.0.1:${port}`, port, start, stop, freeze, resume, destroy: async () => {
+      resume();
+      await stop();
+    },
+  };
 }

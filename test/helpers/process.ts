@@ -1,9 +1,9 @@
 // Runs the real entry point as a child process, the way `npm start` does: compiled to dist/ by
-// scripts/build.mjs (once per test file), then `node dist/main.js`.
+// scripts/build.mjs (once per test file), then `node dist/main.js`; and watches any child process.
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
 
-const root = fileURLToPath(new URL("../..", import.meta.url));
+export const root = fileURLToPath(new URL("../..", import.meta.url));
 let built = false;
 
 export interface ServerProcess {
@@ -14,14 +14,20 @@ export interface ServerProcess {
   waitFor(pattern: RegExp, timeoutMs?: number): Promise<string>;
 }
 
-export function spawnServer(env: Record<string, string>): ServerProcess {
+/** `cwd`: where the server runs (where it looks for `.env`); the repository by default. */
+export function spawnServer(env: Record<string, string>, { cwd = root }: { cwd?: string } = {}): ServerProcess {
   if (!built) execFileSync(process.execPath, ["scripts/build.mjs"], { cwd: root, stdio: "inherit" });
   built = true;
-  const child = spawn(process.execPath, ["--enable-source-maps", "dist/main.js"], {
-    cwd: root,
+  const child = spawn(process.execPath, ["--enable-source-maps", `${root}dist/main.js`], {
+    cwd,
     env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
+  return watchProcess(child);
+}
+
+/** Collects a child's output (stdout and stderr) and its exit code. */
+export function watchProcess(child: ChildProcess): ServerProcess {
   let text = "";
   child.stdout!.on("data", (chunk) => (text += chunk));
   child.stderr!.on("data", (chunk) => (text += chunk));

@@ -41,9 +41,23 @@ const INTERNAL_EXTENSIONS = ["originalError", "stack", "stacktrace", "exception"
 
 function graphqlSpecCode(error: GraphQLError): ErrorCode | null {
   const existing = error.extensions?.code;
-  if (isErrorCode(existing)) return existing;
-  if (error.message.startsWith("Syntax Error")) return "GRAPHQL_PARSE_FAILED";
-  return null;
+  return isErrorCode(existing) ? existing : null;
+}
+
+/**
+ * Errors the document's parsing or validation produced, marked where they arose (useErrorFormatting's
+ * parse and validate hooks): their code says which step refused the document. Any other error
+ * without a code of its own arose while a request ran (a resolver, a non-null field that resolved
+ * to null, a subscription event) and is INTERNAL_SERVER_ERROR, whatever its shape.
+ */
+const refusedBy = new WeakMap<Error, "GRAPHQL_PARSE_FAILED" | "GRAPHQL_VALIDATION_FAILED">();
+
+export function markParseError(error: Error): void {
+  refusedBy.set(error, "GRAPHQL_PARSE_FAILED");
+}
+
+export function markValidationErrors(errors: readonly Error[]): void {
+  for (const error of errors) if (!refusedBy.has(error)) refusedBy.set(error, "GRAPHQL_VALIDATION_FAILED");
 }
 
 export interface FormatOptions {
@@ -73,7 +87,7 @@ export function formatError(error: GraphQLError, { requestId, logger, document }
   let extensions: Record<string, unknown> = { ...error.extensions };
 
   if (original instanceof GraphQLError) {
-    code = graphqlSpecCode(original) ?? (isVariableValueError(error) ? "BAD_USER_INPUT" : null);
+    code = graphqlSpecCode(original) ?? refusedBy.get(original) ?? (isVariableValueError(error) ? "BAD_USER_INPUT" : null);
     extensions = { ...original.extensions, ...extensions };
   } else if (original && isDatabaseUnavailable(original)) {
     // Logged for operators; the client only learns it may retry (no host, port or SQL).
@@ -88,8 +102,8 @@ export function formatError(error: GraphQLError, { requestId, logger, document }
   } else {
     code =
       graphqlSpecCode(error) ??
-      (!error.path && MISSING_VARIABLE_VALUE.test(error.message) ? "BAD_USER_INPUT" : null) ??
-      (error.locations?.length || error.nodes ? "GRAPHQL_VALIDATION_FAILED" : null);
+      refusedBy.get(error) ??
+      (!error.path && MISSING_VARIABLE_VALUE.test(error.message) ? "BAD_USER_INPUT" : null);
   }
 
   if (code === null || code === "INTERNAL_SERVER_ERROR") {

@@ -1,6 +1,8 @@
 // The error mask: execution results on both transports (envelop hooks) and errors yoga raises
-// before execution (parse, validation, context) on HTTP. The events of a running subscription are
-// formatted by the WebSocket transport as graphql-ws sends them (realtime/server.ts, onNext):
+// before execution (parse, validation, context) on HTTP. Its parse and validate hooks mark the
+// errors those steps produce, so each error is coded by the step it arose in (errorFormat.ts).
+// The events of a running subscription are formatted by the real-time server as graphql-ws sends
+// them (realtime/server.ts, onNext):
 // formatting them here would wrap every subscription's stream in one more iterator layer, about
 // 1 KiB for as long as it runs; a subscribe that ends in a single result is formatted here.
 import { handleStreamOrSingleExecutionResult, isAsyncIterable } from "@envelop/core";
@@ -8,7 +10,7 @@ import type { DocumentNode, ExecutionResult } from "graphql";
 import type { Plugin } from "graphql-yoga";
 import type { Context } from "../context.js";
 import { requestIdOf } from "../requestId.js";
-import { formatResult, type FormatOptions } from "./errorFormat.js";
+import { formatResult, markParseError, markValidationErrors, type FormatOptions } from "./errorFormat.js";
 
 type Options = Omit<FormatOptions, "requestId">;
 
@@ -19,6 +21,12 @@ export function useErrorFormatting(options: Options): Plugin<Context> {
     if (formatted !== payload.result) payload.setResult(formatted);
   };
   return {
+    // Last among the plugins that change these results (see server.ts), so the errors marked are
+    // the ones sent. A parse error yoga's cache throws again is the object marked the first time.
+    onParse: () => ({ result }) => {
+      if (result instanceof Error) markParseError(result);
+    },
+    onValidate: () => ({ result }) => markValidationErrors(result),
     onExecute: ({ args }) => ({
       onExecuteDone: (payload) => handleStreamOrSingleExecutionResult(payload, onResult(args.contextValue, args.document)),
     }),

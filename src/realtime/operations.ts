@@ -50,12 +50,17 @@ export function parseOperation(yoga: GraphQLServer, ws: ContextInput, params: Su
   }
   if (errors.length > 0) return refused(errors);
   // As over HTTP; left to graphql-ws, this client mistake would be an unexplained error.
-  if (!getOperationAST(document, params.operationName)) return refused([new ApiError("BAD_REQUEST", "Could not determine what operation to execute.")]);
+  if (!getOperationAST(document, params.operationName))
+    return refused([new ApiError("BAD_REQUEST", "Could not determine what operation to execute.")]);
   return { enveloped, document, errors: null };
 }
 
 /** The execution arguments of a parsed operation; runs the pipeline's context factory. */
-export async function operationArgs(enveloped: Enveloped, document: DocumentNode, params: SubscribePayload): Promise<PreparedOperation> {
+export async function operationArgs(
+  enveloped: Enveloped,
+  document: DocumentNode,
+  params: SubscribePayload,
+): Promise<PreparedOperation> {
   return {
     schema: enveloped.schema,
     operationName: params.operationName,

@@ -44,7 +44,8 @@ export function createRealtimeServer({ yoga, config, logger: log, services }: Re
   const { maxBufferedBytes, maxSubscriptionsPerSocket } = config.ws;
   const sessions = new SocketSessions();
   const admit = socketAdmission({
-    viewerFromConnectionParams: (params) => services.identity.viewerFromConnectionParams(params as Record<string, unknown> | undefined),
+    viewerFromConnectionParams: (params) =>
+      services.identity.viewerFromConnectionParams(params as Record<string, unknown> | undefined),
     connections,
     maxSocketsPerUser: config.ws.maxSocketsPerUser,
   });
@@ -54,7 +55,10 @@ export function createRealtimeServer({ yoga, config, logger: log, services }: Re
     if (session?.endSubscription(id, payload)) void connections.subscriptionsEnded();
   };
   const tooManySubscriptions = () =>
-    new ApiError("RATE_LIMITED", `This connection already runs ${maxSubscriptionsPerSocket} subscriptions (the maximum); complete one first`);
+    new ApiError(
+      "RATE_LIMITED",
+      `This connection already runs ${maxSubscriptionsPerSocket} subscriptions (the maximum); complete one first`,
+    );
 
   const options: ServerOptions<Record<string, unknown> | undefined, SocketExtra> = {
     connectionInitWaitTimeout: config.ws.connectionInitTimeoutMs,
@@ -85,7 +89,8 @@ export function createRealtimeServer({ yoga, config, logger: log, services }: Re
         connection: session,
         directDelivery: undefined,
       };
-      const refuse = (errors: readonly GraphQLError[]) => errors.map((error) => formatError(error, { requestId: ws.requestId, logger: log }));
+      const refuse = (errors: readonly GraphQLError[]) =>
+        errors.map((error) => formatError(error, { requestId: ws.requestId, logger: log }));
       const { enveloped, document, errors } = parseOperation(yoga, ws, params);
       if (errors) return refuse(errors);
       const subscriptionField = subscriptionFieldOf(document, params.operationName);
@@ -93,7 +98,13 @@ export function createRealtimeServer({ yoga, config, logger: log, services }: Re
         // graphql-ws drops an id from ctx.subscriptions as soon as the client completes it (or
         // fellBehind ends it): its slot is free at once, while its teardown still runs.
         void connections.subscriptionsEnded(session.forgetEnded((running) => running !== id && running in ctx.subscriptions));
-        if (!session.startSubscription(id, { rootField: subscriptionField, payload: params, requestId: ws.requestId }, maxSubscriptionsPerSocket)) {
+        if (
+          !session.startSubscription(
+            id,
+            { rootField: subscriptionField, payload: params, requestId: ws.requestId },
+            maxSubscriptionsPerSocket,
+          )
+        ) {
           return refuse([tooManySubscriptions()]);
         }
         void connections.subscriptionStarted();
@@ -107,7 +118,8 @@ export function createRealtimeServer({ yoga, config, logger: log, services }: Re
     // (queries, mutations, a subscribe that ended in one result) pass unchanged.
     // A subscription's result that finds its socket's buffer full ends it (after this result).
     onNext: (ctx, id, _payload, args, result) => {
-      if (isOverBudget(ctx.extra.socket, maxBufferedBytes) && ctx.extra.session?.requestIdOf(id) !== undefined) fellBehind(ctx, id, true);
+      if (isOverBudget(ctx.extra.socket, maxBufferedBytes) && ctx.extra.session?.requestIdOf(id) !== undefined)
+        fellBehind(ctx, id, true);
       const formatted = formatResult(result, {
         logger: log,
         requestId: (args.contextValue as Context).requestId,

@@ -59,7 +59,10 @@ export class PostOrder {
 
   accept(event: RoomEvent): void {
     const number = event.kind === "MessagePosted" ? event.postNumber : undefined;
-    if (number === undefined) return this.options.release(event);
+    if (number === undefined) {
+      this.options.release(event);
+      return;
+    }
     if (this.closed) return;
     this.heard = true;
     if (this.last !== null && number <= this.last) return; // handed on already (caught up, or before this instance listened)

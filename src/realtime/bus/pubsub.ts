@@ -87,7 +87,12 @@ function audience(roomId: string, listening: Promise<unknown>, options: Delivery
  * Adds `listener` to the audience and resolves, once the audience is ready, with the function that
  * removes it; the last listener out closes the audience and `forget` drops it.
  */
-async function listen(current: Audience, listener: RoomEventListener, isCurrent: () => boolean, forget: () => void): Promise<() => void> {
+async function listen(
+  current: Audience,
+  listener: RoomEventListener,
+  isCurrent: () => boolean,
+  forget: () => void,
+): Promise<() => void> {
   current.listeners.add(listener);
   const unsubscribe = () => {
     current.listeners.delete(listener);
@@ -114,7 +119,12 @@ export function createMemoryRoomEventBus(logger: Logger, options: DeliveryOption
       let room = rooms.get(roomId);
       if (!room) rooms.set(roomId, (room = audience(roomId, Promise.resolve(), options, logger)));
       const current = room;
-      return listen(current, listener, () => rooms.get(roomId) === current, () => rooms.delete(roomId));
+      return listen(
+        current,
+        listener,
+        () => rooms.get(roomId) === current,
+        () => rooms.delete(roomId),
+      );
     },
     async close() {
       for (const room of rooms.values()) room.order.close();
@@ -169,10 +179,13 @@ export function createRedisRoomEventBus(redis: Redis, keyPrefix: string, logger:
     lost = false;
     setImmediate(() => {
       const names = [...channels.keys()];
-      const resubscribed = names.length > 0 ? within(subscriber.subscribe(...names), redisTimeoutMs, "SUBSCRIBE") : Promise.resolve();
-      void resubscribed.catch(() => undefined).then(() => {
-        for (const channel of channels.values()) channel.order.catchUp();
-      });
+      const resubscribed =
+        names.length > 0 ? within(subscriber.subscribe(...names), redisTimeoutMs, "SUBSCRIBE") : Promise.resolve();
+      void resubscribed
+        .catch(() => undefined)
+        .then(() => {
+          for (const channel of channels.values()) channel.order.catchUp();
+        });
     });
   });
 
@@ -210,7 +223,8 @@ export function createRedisRoomEventBus(redis: Redis, keyPrefix: string, logger:
     async subscribe(roomId, listener) {
       // Not connected (reconnecting, or given up): a SUBSCRIBE would wait in the offline queue,
       // and presence cannot be shared. Refused even where the room is listened to already.
-      if (subscriber.status === "reconnecting" || subscriber.status === "end" || subscriber.status === "close") throw unavailable();
+      if (subscriber.status === "reconnecting" || subscriber.status === "end" || subscriber.status === "close")
+        throw unavailable();
       const name = channelOf(roomId);
       let channel = channels.get(name);
       if (!channel) {
@@ -223,11 +237,16 @@ export function createRedisRoomEventBus(redis: Redis, keyPrefix: string, logger:
       }
       const current = channel;
       // Refers to the channel's name, not this call's copy of it: it lives as long as the subscriber.
-      return listen(current, listener, () => channels.get(current.name) === current, () => {
-        channels.delete(current.name);
-        // Commands on one connection run in order: a later SUBSCRIBE of this channel wins.
-        subscriber.unsubscribe(current.name).catch(() => undefined);
-      });
+      return listen(
+        current,
+        listener,
+        () => channels.get(current.name) === current,
+        () => {
+          channels.delete(current.name);
+          // Commands on one connection run in order: a later SUBSCRIBE of this channel wins.
+          subscriber.unsubscribe(current.name).catch(() => undefined);
+        },
+      );
     },
     async close() {
       clearInterval(idleCheck);

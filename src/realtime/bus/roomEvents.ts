@@ -60,7 +60,12 @@ export function decodeRoomEvent(raw: string): RoomEvent | null {
       if (author?.id === message.authorId) {
         posted.author = { ...author, createdAt: new Date(author.createdAt), updatedAt: new Date(author.updatedAt) };
       }
-      return { kind: "MessagePosted", roomId: wire.roomId, message: posted, ...(typeof wire.postNumber === "string" && wire.postNumber ? { postNumber: BigInt(wire.postNumber) } : {}) };
+      return {
+        kind: "MessagePosted",
+        roomId: wire.roomId,
+        message: posted,
+        ...(typeof wire.postNumber === "string" && wire.postNumber ? { postNumber: BigInt(wire.postNumber) } : {}),
+      };
     }
     if ((wire.kind === "MemberJoined" || wire.kind === "MemberLeft") && typeof wire.userId === "string") {
       const { kind, roomId, userId, memberCount, at } = wire;

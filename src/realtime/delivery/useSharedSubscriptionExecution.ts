@@ -85,7 +85,8 @@ export function useSharedSubscriptionExecution(): Plugin<Context> {
 
   /** Its graphql-jit compilation, null where graphql-js runs it. */
   const compiledOperation = perOperation((schema, operation, document): CompiledQuery | null => {
-    const attempt = operation && compilableVariables(schema, operation) ? compileQuery(schema, document, operation.name?.value) : null;
+    const attempt =
+      operation && compilableVariables(schema, operation) ? compileQuery(schema, document, operation.name?.value) : null;
     return attempt && isCompiledQuery(attempt) ? attempt : null;
   });
 
@@ -117,7 +118,13 @@ export function useSharedSubscriptionExecution(): Plugin<Context> {
     } catch (error) {
       // graphql-js throws what it did not expect; thrown, graphql-ws would close the whole socket
       // (4500) and end the client's other subscriptions. As a result only this operation fails.
-      return { errors: [error instanceof GraphQLError ? error : new GraphQLError("Subscription failed to start", { originalError: error as Error })] };
+      return {
+        errors: [
+          error instanceof GraphQLError
+            ? error
+            : new GraphQLError("Subscription failed to start", { originalError: error as Error }),
+        ],
+      };
     }
     if (!(Symbol.asyncIterator in source)) return source;
     const key = operationKey(args);

@@ -67,7 +67,14 @@ function counterHashes(flat: string[]): Record<string, number>[] {
 
 const unavailable = () => new AppError("SERVICE_UNAVAILABLE", "Live rooms are unavailable right now; try again shortly");
 
-export function createRedisStore({ redis, keyPrefix, ttlMs, leaveDelayMs, logger, onPresenceChanges }: RedisStoreOptions): RealtimeStore {
+export function createRedisStore({
+  redis,
+  keyPrefix,
+  ttlMs,
+  leaveDelayMs,
+  logger,
+  onPresenceChanges,
+}: RedisStoreOptions): RealtimeStore {
   const instanceId = randomUUID();
   const local = new LocalState();
   const keys = {
@@ -96,10 +103,7 @@ export function createRedisStore({ redis, keyPrefix, ttlMs, leaveDelayMs, logger
 
   function addToCounters(changes: [string, number][]) {
     for (const [name, delta] of changes) local.add(name, delta);
-    return run("addToCounters", keys.counters, countersTtlMs, ...changes.flat()).then(
-      () => undefined,
-      markDirty("counters"),
-    );
+    return run("addToCounters", keys.counters, countersTtlMs, ...changes.flat()).then(() => undefined, markDirty("counters"));
   }
 
   async function resync() {
@@ -149,10 +153,16 @@ export function createRedisStore({ redis, keyPrefix, ttlMs, leaveDelayMs, logger
   const heartbeat = setInterval(tick, Math.max(Math.floor(ttlMs / 3), 100));
 
   async function presenceScript(name: "enterRoom" | "leaveRoom", roomId: string, userId: string): Promise<PresenceChange> {
-    const [changed, memberCount] = (await run(name, keys.presence(roomId), keys.instances, keys.rooms, userId, instanceId, roomId, leaveDelayMs)) as [
-      number,
-      number,
-    ];
+    const [changed, memberCount] = (await run(
+      name,
+      keys.presence(roomId),
+      keys.instances,
+      keys.rooms,
+      userId,
+      instanceId,
+      roomId,
+      leaveDelayMs,
+    )) as [number, number];
     return changed === 1 ? { changed: true, memberCount } : { changed: false };
   }
 
@@ -187,12 +197,24 @@ export function createRedisStore({ redis, keyPrefix, ttlMs, leaveDelayMs, logger
       const resyncsBefore = resyncs;
       let counted: unknown;
       try {
-        counted = await run("openConnection", keys.instances, keys.counters, keyPrefix, instanceId, userId ?? "", maxPerUser, countersTtlMs);
+        counted = await run(
+          "openConnection",
+          keys.instances,
+          keys.counters,
+          keyPrefix,
+          instanceId,
+          userId ?? "",
+          maxPerUser,
+          countersTtlMs,
+        );
       } catch {
         throw unavailable();
       }
       if (counted !== 1) return false;
-      const changes: [string, number][] = [[CONNECTIONS, 1], ...(userId ? ([[userCounter(userId), 1]] as [string, number][]) : [])];
+      const changes: [string, number][] = [
+        [CONNECTIONS, 1],
+        ...(userId ? ([[userCounter(userId), 1]] as [string, number][]) : []),
+      ];
       // A resync that ran meanwhile wrote the local counters, which did not have this socket yet.
       if (resyncs !== resyncsBefore) void addToCounters(changes);
       else for (const [name, delta] of changes) local.add(name, delta);
@@ -218,7 +240,10 @@ export function createRedisStore({ redis, keyPrefix, ttlMs, leaveDelayMs, logger
       try {
         return presenceRecords(await run("retireInstance", keys.instances, keyPrefix, instanceId, leaveDelayMs));
       } catch (error) {
-        logger.warn({ err: (error as Error).message }, "could not remove this instance's presence from Redis; it expires on its own");
+        logger.warn(
+          { err: (error as Error).message },
+          "could not remove this instance's presence from Redis; it expires on its own",
+        );
         return [];
       }
     },

@@ -26,7 +26,7 @@ export function socketAdmission({ viewerFromConnectionParams, connections, maxSo
       socket.close(CLOSE_AUTH, authCloseReason(error));
       return undefined;
     }
-    let admission;
+    let admission: Awaited<ReturnType<ConnectionRegistry["open"]>>;
     try {
       admission = await connections.open(viewer);
     } catch {

@@ -52,12 +52,15 @@ export class SubscribeIds {
       if (run) run.ended = true;
       return void this.handOver(text);
     }
-    if (!run) return this.start(frame.id, text);
+    if (!run) {
+      this.start(frame.id, text);
+      return;
+    }
     // Still running, never completed: the core refuses the reused id itself (4409).
     if (!run.ended) return void this.handOver(text);
     // A second subscribe while one already waits: the client reused an id it has not completed.
-    if (run.waiting !== null) return this.refuseDuplicate(frame.id);
-    run.waiting = text;
+    if (run.waiting !== null) this.refuseDuplicate(frame.id);
+    else run.waiting = text;
   }
 
   /** The server ended the subscription `id` itself: the client may reuse the id. */

@@ -115,13 +115,16 @@ class Stream implements RoomStream, PushChannel<RoomEvent> {
 
   private deliver(event: RoomEvent): void {
     if (this.stopped || this.hidden(event)) return;
-    if (this.push && this.live && this.reader && this.waiting() === 0) return this.push(event);
-    this.enqueue(event);
+    if (this.push && this.live && this.reader && this.waiting() === 0) this.push(event);
+    else this.enqueue(event);
   }
 
   private enqueue(event: RoomEvent): void {
     if (this.stopped) return;
-    if (this.waiting() >= MAX_PENDING_EVENTS) return this.fail(tooSlow());
+    if (this.waiting() >= MAX_PENDING_EVENTS) {
+      this.fail(tooSlow());
+      return;
+    }
     if (this.reader) {
       const resolve = this.reader;
       this.reader = this.failReader = null;
@@ -226,7 +229,8 @@ class Stream implements RoomStream, PushChannel<RoomEvent> {
             this.deliver({ kind: "MessagePosted", roomId: room.id, message });
           }
           // Reads on only as fast as the subscriber takes: a long history is not held in memory.
-          while (!this.stopped && this.waiting() >= REPLAY_AHEAD) await new Promise<void>((resolve) => (this.onDrained = resolve));
+          while (!this.stopped && this.waiting() >= REPLAY_AHEAD)
+            await new Promise<void>((resolve) => (this.onDrained = resolve));
         }
       }
 

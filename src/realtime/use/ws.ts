@@ -66,7 +66,16 @@ class SocketForProtocol implements ProtocolSocket {
 }
 
 /** Serves graphql-ws with `options` on `path` of the HTTP server. */
-export function useServer<P extends ConnectionInitPayload, E>({ httpServer, path, maxPayloadBytes, keepalive, options, extra, closing, logger }: UseServerOptions<P, E>) {
+export function useServer<P extends ConnectionInitPayload, E>({
+  httpServer,
+  path,
+  maxPayloadBytes,
+  keepalive,
+  options,
+  extra,
+  closing,
+  logger,
+}: UseServerOptions<P, E>) {
   const wss = new WebSocketServer({ server: httpServer, path, maxPayload: maxPayloadBytes, handleProtocols });
   const server = makeServer<P, E>(options);
   // ws emits 'error' on a socket for a client's protocol violation (e.g. a frame over maxPayload)

@@ -274,3 +274,17 @@ end
 return { arrivals, departures }
 `,
 );
+
+/** Every script by name (the Redis command each is defined as is `rooms_<name>`). */
+export const ROOM_SCRIPTS = {
+  enterRoom,
+  leaveRoom,
+  roomMembers,
+  openConnection,
+  addToCounters,
+  liveCounters,
+  heartbeat,
+  sweepDeadInstances,
+  retireInstance,
+  resyncInstance,
+};

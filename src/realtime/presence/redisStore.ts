@@ -11,7 +11,7 @@ import { randomUUID } from "node:crypto";
 import type { Redis } from "ioredis";
 import { AppError } from "../../errors.js";
 import type { Logger } from "../../logger.js";
-import * as scripts from "./redisScripts.js";
+import { ROOM_SCRIPTS } from "./redisScripts.js";
 import {
   CONNECTIONS,
   LocalState,
@@ -35,7 +35,7 @@ export interface RedisStoreOptions {
   onPresenceChanges(changes: { arrivals: Departure[]; departures: Departure[] }): void;
 }
 
-type ScriptName = keyof typeof scripts;
+type ScriptName = keyof typeof ROOM_SCRIPTS;
 type ScriptRunner = (...keysAndArgs: (string | number)[]) => Promise<unknown>;
 
 /** Flat {roomId, userId, memberCount, ...} → records. */
@@ -90,7 +90,7 @@ export function createRedisStore({
     const command = `rooms_${name}`;
     const runner = (redis as unknown as Record<string, ScriptRunner | undefined>)[command];
     if (runner) return runner.call(redis, ...keysAndArgs);
-    redis.defineCommand(command, scripts[name]);
+    redis.defineCommand(command, ROOM_SCRIPTS[name]);
     return (redis as unknown as Record<string, ScriptRunner>)[command]!.call(redis, ...keysAndArgs);
   };
 

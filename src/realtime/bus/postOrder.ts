@@ -1,6 +1,6 @@
 // Live MessagePosted events of one room, handed on exactly once and in post order, with the
 // database as the truth. Each post takes the room's next number under the room row's lock
-// (messages.ts), so numbers (and seq, within a room) follow commit order; events reach an
+// (src/services/rooms/messages.ts), so numbers (and seq, within a room) follow commit order; events reach an
 // instance in the order their senders publish them, or not at all (Redis down, a publish lost,
 // the sender killed between storing and publishing). So:
 // - an event whose predecessor has not arrived is held; if the gap is still open after

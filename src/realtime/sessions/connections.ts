@@ -5,7 +5,7 @@ import { AppError, badUserInput, forbidden } from "../../errors.js";
 import type { Viewer } from "../../identity/viewer.js";
 import type { RealtimeStore } from "../presence/store.js";
 
-/** A live connection whose viewer can be replaced (the WebSocket transport implements it). */
+/** A live connection whose viewer can be replaced (SocketSession implements it). */
 export interface AuthenticatedConnection {
   readonly viewer: Viewer | null;
   /** True once it went away without a close frame (presence then waits before announcing a leave). */

@@ -3,7 +3,7 @@
 // is read and buffered meanwhile, so a message posted during the replay is either in the history
 // read or in the buffer (or both: then it is sent once). Ending the stream, however it ends
 // (complete, socket closed, server shutdown), leaves the room: at once, or after
-// PRESENCE_LEAVE_DELAY_MS when its socket vanished without a close frame (presence.ts).
+// PRESENCE_LEAVE_DELAY_MS when its socket vanished without a close frame (../presence/presence.ts).
 //
 // Once live, the room's event bus hands each event straight to the stream's queue (no task per
 // event), or, when a listener took the stream over (pushable.ts) and its reader is idle, straight

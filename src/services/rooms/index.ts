@@ -1,7 +1,7 @@
 // Live chat rooms: rooms, messages with receipts, presence, roomEvents streams with resume, and
 // the socket bookkeeping behind the limits and roomStats. In process without Redis; shared by
 // every instance through Redis with it. A receipt means the message is stored: delivery to every
-// live subscriber follows from the database even when its publish is lost (pubsub.ts), so
+// live subscriber follows from the database even when its publish is lost (src/realtime/bus/pubsub.ts), so
 // sendMessage never waits on a Redis outage.
 import type { Redis } from "ioredis";
 import type { Config } from "../../config/index.js";

@@ -1,7 +1,7 @@
 // Messages: stored with a sequence number that orders them; history pages and resume walk by it.
 // Live delivery reads here too: where a room stands (post count, last seq) and the posts an
 // instance missed (a lost or late publish), in one snapshot each, so the database is the truth
-// that Redis pub/sub only speeds up (postOrder.ts).
+// that Redis pub/sub only speeds up (src/realtime/bus/postOrder.ts).
 import { v7 as uuidv7 } from "uuid";
 import { z } from "zod";
 import type { DirectSql } from "../../db/client.js";
@@ -18,7 +18,7 @@ export const MESSAGE_MAX = 2000;
 export const CLIENT_MESSAGE_ID_MAX = 100;
 export const MESSAGE_PAGE = { defaultSize: 20, max: 100 };
 const REPLAY_BATCH = 200;
-/** Missed posts read per statement when an instance catches up (postOrder.ts). */
+/** Missed posts read per statement when an instance catches up (src/realtime/bus/postOrder.ts). */
 const CATCH_UP_BATCH = 500;
 
 /** Length in characters as people count them (code points, so an emoji is one). */
@@ -108,7 +108,7 @@ export function createMessageStore(prisma: PrismaClient, sql: DirectSql) {
       const { text, clientMessageId } = input;
       // The room's post number is taken first, under the room row's lock until commit: posts to one
       // room commit one after the other, numbered without gaps in commit (and seq) order, which
-      // live delivery follows (postOrder.ts). A retry of a stored message takes no number; only
+      // live delivery follows (realtime/bus/postOrder.ts). A retry of a stored message takes no number; only
       // two sends of one clientMessageId racing can waste one (delivery then reads past the gap).
       // ON CONFLICT waits for a concurrent insert of the same retry to commit, then skips.
       const retry = clientMessageId

@@ -29,20 +29,28 @@ const rounds = Number(process.env.BENCH_COMPARE_ROUNDS ?? 5);
 const only = new Set((process.env.BENCH_ONLY ?? "").split(",").filter(Boolean));
 const wanted = (id: string) => only.size === 0 || only.has(id);
 
-
 /** One http-read round, with the server's CPU time per request. */
 async function httpRound(server: RunningServer) {
   const before = cpuMs(server.pid);
-  const result = await load(server.url + "/graphql", 5);
+  const result = await load(`${server.url}/graphql`, 5);
   return { ...result, cpuMsPerRequest: (cpuMs(server.pid) - before) / (result.reqPerSec * 5) };
 }
 
 const table = (title: string, columns: string[], rows: [string, number[]][]) =>
-  [`${title}`, "", `| checkout | ${columns.join(" | ")} |`, `|---|${columns.map(() => "---:").join("|")}|`, ...rows.map(([name, values]) => `| ${name} | ${values.map((v) => (v < 10 ? v.toFixed(2) : v.toFixed(1))).join(" | ")} |`)].join("\n");
+  [
+    `${title}`,
+    "",
+    `| checkout | ${columns.join(" | ")} |`,
+    `|---|${columns.map(() => "---:").join("|")}|`,
+    ...rows.map(([name, values]) => `| ${name} | ${values.map((v) => (v < 10 ? v.toFixed(2) : v.toFixed(1))).join(" | ")} |`),
+  ].join("\n");
 
 async function main() {
   const base = checkout(rev!);
-  const label = { base: `${rev} (${git("rev-parse", "--short", rev!)})`, head: `working tree (${git("rev-parse", "--short", "HEAD")})` };
+  const label = {
+    base: `${rev} (${git("rev-parse", "--short", rev!)})`,
+    head: `working tree (${git("rev-parse", "--short", "HEAD")})`,
+  };
   const seeded = await createBenchDatabase();
   const servers: [string, RunningServer][] = [];
   try {
@@ -59,20 +67,41 @@ async function main() {
     const senders = await SenderPool.of(seeded.members.slice(500));
 
     if (wanted("http-read")) {
-      for (const [, server] of servers) await load(server.url + "/graphql", 8);
+      for (const [, server] of servers) await load(`${server.url}/graphql`, 8);
       const http = await interleaved(rounds, (_name, server) => httpRound(server));
       const columns = ["req/s", "p50 ms", "p99 ms", "server CPU ms/request"];
-      results.push(table(`http-read, medians of ${rounds} interleaved rounds of 5 s`, columns, med(http, ["reqPerSec", "p50Ms", "p99Ms", "cpuMsPerRequest"])));
+      results.push(
+        table(
+          `http-read, medians of ${rounds} interleaved rounds of 5 s`,
+          columns,
+          med(http, ["reqPerSec", "p50Ms", "p99Ms", "cpuMsPerRequest"]),
+        ),
+      );
     }
     const runs = Math.min(rounds, 3);
     if (wanted("fanout")) {
-      const fanout = await interleaved(runs, async (name, server) => (await oursFanout(name, server, server, seeded, senders)).median);
-      results.push(table(`fanout, medians of ${runs} interleaved runs`, ["deliveries/s", "p50 ms", "p99 ms"], med(fanout, ["deliveriesPerSec", "p50Ms", "p99Ms"])));
+      const fanout = await interleaved(
+        runs,
+        async (name, server) => (await oursFanout(name, server, server, seeded, senders)).median,
+      );
+      results.push(
+        table(
+          `fanout, medians of ${runs} interleaved runs`,
+          ["deliveries/s", "p50 ms", "p99 ms"],
+          med(fanout, ["deliveriesPerSec", "p50Ms", "p99Ms"]),
+        ),
+      );
     }
     if (wanted("messages")) {
       const side = oursMessages(seeded, senders);
       const messages = await interleaved(runs, async (name, server) => (await measureMessages(name, server, side)).median);
-      results.push(table(`messages, medians of ${runs} interleaved runs`, ["messages/s", "server CPU ms/message"], med(messages, ["msgsPerSec", "cpuMsPerMessage"])));
+      results.push(
+        table(
+          `messages, medians of ${runs} interleaved runs`,
+          ["messages/s", "server CPU ms/message"],
+          med(messages, ["msgsPerSec", "cpuMsPerMessage"]),
+        ),
+      );
     }
     if (wanted("connections")) {
       const adminToken = await tokenFor(seeded.admin);

@@ -22,32 +22,41 @@ function reachable(url: string, port: number) {
   const { hostname } = new URL(url);
   return new Promise<boolean>((resolve) => {
     const socket = net.connect({ host: hostname, port: Number(new URL(url).port || port) });
-    socket.once("connect", () => (socket.destroy(), resolve(true)));
+    socket.once("connect", () => {
+      socket.destroy();
+      resolve(true);
+    });
     socket.once("error", () => resolve(false));
   });
 }
 
-const method = (seeded: Seeded) => [
-  "- `npm run bench` runs everything on this machine: its own PostgreSQL database `mt_bench` (created, migrated with the server's migrations, seeded, dropped), Redis on 127.0.0.1:6379.",
-  `- Seed, identical for every server: ${SEED.organizers} organizers, ${SEED.members.toLocaleString("en-US")} members, 1 admin, ${SEED.events.toLocaleString("en-US")} events (0–${SEED.maxAttendeesPerEvent} attendees each, ${seeded.attendances.toLocaleString("en-US")} attendances), ${seeded.rooms.size} rooms, one session per user.`,
-  "- `mt_bench` runs with `synchronous_commit = off` for every server alike: an fsync on this machine's disk takes about 35 ms, so with synchronous commits the write scenarios (fanout, messages, scale-out) would measure the disk rather than the servers.",
-  "- Every server is its own Node process pinned with `taskset -c 1`; the load generator (autocannon, WebSocket clients, senders) runs in the harness process pinned to core 0. PostgreSQL and Redis are not pinned.",
-  `- Sizes used: fanout and scale-out ${SCALE.fanoutSubscribers.toLocaleString("en-US")} subscribers × ${SCALE.fanoutMessages} messages per round, connections ${SCALE.connections.toLocaleString("en-US")} sockets ` +
-    `(the issue asks for ${TARGET.fanoutSubscribers.toLocaleString("en-US")} × ${TARGET.fanoutMessages} and ${TARGET.connections.toLocaleString("en-US")}, the defaults; BENCH_SUBSCRIBERS, BENCH_MESSAGES and BENCH_CONNECTIONS scale a run down on a busy machine). ` +
-    "ulimit -n is 20,000 here, enough for 10,000 sockets on each side.",
-  `- Each figure is the median of ${SCALE.rounds} measured rounds after a warm-up; every round is listed under each table.`,
-  "- ours runs as `npm start` runs it (`dist/`, compiled from `src/` by `scripts/build.mjs`), unmodified, with production settings (NODE_ENV=production, JWT_SECRET, METRICS_TOKEN, LOG_LEVEL=warn, Redis). Clients authenticate with access tokens the harness signs for seeded sessions (same secret, same claims as login issues), so no login is needed.",
-  "- sendMessage's production rate limit (20 per 10 s per user) stays on: senders rotate over 2,500 distinct users, so no user comes near it. No bench-only setting is used.",
-  "- Peers (bench/peers/) are as small as they can be and get the same data, SQL and response shape.",
-].join("\n");
+const method = (seeded: Seeded) =>
+  [
+    "- `npm run bench` runs everything on this machine: its own PostgreSQL database `mt_bench` (created, migrated with the server's migrations, seeded, dropped), Redis on 127.0.0.1:6379.",
+    `- Seed, identical for every server: ${SEED.organizers} organizers, ${SEED.members.toLocaleString("en-US")} members, 1 admin, ${SEED.events.toLocaleString("en-US")} events (0–${SEED.maxAttendeesPerEvent} attendees each, ${seeded.attendances.toLocaleString("en-US")} attendances), ${seeded.rooms.size} rooms, one session per user.`,
+    "- `mt_bench` runs with `synchronous_commit = off` for every server alike: an fsync on this machine's disk takes about 35 ms, so with synchronous commits the write scenarios (fanout, messages, scale-out) would measure the disk rather than the servers.",
+    "- Every server is its own Node process pinned with `taskset -c 1`; the load generator (autocannon, WebSocket clients, senders) runs in the harness process pinned to core 0. PostgreSQL and Redis are not pinned.",
+    `- Sizes used: fanout and scale-out ${SCALE.fanoutSubscribers.toLocaleString("en-US")} subscribers × ${SCALE.fanoutMessages} messages per round, connections ${SCALE.connections.toLocaleString("en-US")} sockets ` +
+      `(the issue asks for ${TARGET.fanoutSubscribers.toLocaleString("en-US")} × ${TARGET.fanoutMessages} and ${TARGET.connections.toLocaleString("en-US")}, the defaults; BENCH_SUBSCRIBERS, BENCH_MESSAGES and BENCH_CONNECTIONS scale a run down on a busy machine). ` +
+      "ulimit -n is 20,000 here, enough for 10,000 sockets on each side.",
+    `- Each figure is the median of ${SCALE.rounds} measured rounds after a warm-up; every round is listed under each table.`,
+    "- ours runs as `npm start` runs it (`dist/`, compiled from `src/` by `scripts/build.mjs`), unmodified, with production settings (NODE_ENV=production, JWT_SECRET, METRICS_TOKEN, LOG_LEVEL=warn, Redis). Clients authenticate with access tokens the harness signs for seeded sessions (same secret, same claims as login issues), so no login is needed.",
+    "- sendMessage's production rate limit (20 per 10 s per user) stays on: senders rotate over 2,500 distinct users, so no user comes near it. No bench-only setting is used.",
+    "- Peers (bench/peers/) are as small as they can be and get the same data, SQL and response shape.",
+  ].join("\n");
 
 function gapSection(reports: ScenarioReport[]): string {
-  const lines: string[] = ["How far ours trails its best peer on each scenario's primary metric (> 1 = ours worse by that factor):", ""];
+  const lines: string[] = [
+    "How far ours trails its best peer on each scenario's primary metric (> 1 = ours worse by that factor):",
+    "",
+  ];
   let widest: { scenario: string; peer: string; factor: number } | null = null;
   for (const report of reports) {
     // These compare ours with ours (two instances; the kit's socket against HTTP), not with a peer.
     if (report.id === "scale-out" || report.id === "messages-ws") continue;
-    const peers = report.results.filter((r) => r.server !== "ours").map((r) => ({ peer: r.server, factor: trailFactor(report, r.server) }));
+    const peers = report.results
+      .filter((r) => r.server !== "ours")
+      .map((r) => ({ peer: r.server, factor: trailFactor(report, r.server) }));
     const best = peers.reduce((a, b) => (b.factor > a.factor ? b : a));
     const metric = report.metrics.find((m) => m.key === report.primary)!.label;
     lines.push(`- ${report.id} (${metric}): ${peers.map((p) => `${p.factor.toFixed(2)}× vs ${p.peer}`).join(", ")}`);
@@ -79,7 +88,9 @@ async function main() {
       return;
     }
     // The machine may be shared: the load average tells a reader how quiet it was.
-    report.notes.push(`1-minute load average of the machine (2 cores): ${loadBefore.toFixed(1)} at the start, ${os.loadavg()[0]!.toFixed(1)} at the end of this scenario.`);
+    report.notes.push(
+      `1-minute load average of the machine (2 cores): ${loadBefore.toFixed(1)} at the start, ${os.loadavg()[0]!.toFixed(1)} at the end of this scenario.`,
+    );
     reports.push(report);
     console.log(`[bench] ${id} done in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
     for (const r of report.results) console.log(`  ${r.server}: ${JSON.stringify(r.median)}`);
@@ -98,7 +109,12 @@ async function main() {
     await deleteRedisKeys();
   }
   const durationSec = (performance.now() - started) / 1000;
-  writeBenchmarks("BENCHMARKS.md", { reports, method: method(seeded), gap: [gapSection(reports), ...(failures.length ? ["", ...failures] : [])].join("\n"), durationSec });
+  writeBenchmarks("BENCHMARKS.md", {
+    reports,
+    method: method(seeded),
+    gap: [gapSection(reports), ...(failures.length ? ["", ...failures] : [])].join("\n"),
+    durationSec,
+  });
   console.log(`[bench] wrote BENCHMARKS.md (${durationSec.toFixed(0)} s)`);
   return failures.length;
 }

@@ -38,7 +38,9 @@ let build;
 try {
   ({ build } = await import("esbuild"));
 } catch {
-  console.error("dist/ is missing or older than src/, and esbuild (a dev dependency) is not installed: run `npm run build` where dev dependencies are.");
+  console.error(
+    "dist/ is missing or older than src/, and esbuild (a dev dependency) is not installed: run `npm run build` where dev dependencies are.",
+  );
   process.exit(1);
 }
 

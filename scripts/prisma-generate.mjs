@@ -9,7 +9,10 @@ const placeholderDir = join(tmpdir(), "mundo-tango-prisma");
 const placeholder = join(placeholderDir, "schema-engine-placeholder");
 if (!existsSync(placeholder)) {
   mkdirSync(placeholderDir, { recursive: true });
-  writeFileSync(placeholder, "#!/bin/sh\necho 'schema engine not available: migrations run through src/db/migrate.ts' >&2\nexit 1\n");
+  writeFileSync(
+    placeholder,
+    "#!/bin/sh\necho 'schema engine not available: migrations run through src/db/migrate.ts' >&2\nexit 1\n",
+  );
   chmodSync(placeholder, 0o755);
 }
 

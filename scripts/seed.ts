@@ -11,7 +11,8 @@ const DAY_MS = 24 * 3600 * 1000;
 
 async function main() {
   const { config } = loadConfig();
-  if (config.isProduction) throw new ConfigError("db:seed refuses to run with NODE_ENV=production: demo accounts have published passwords");
+  if (config.isProduction)
+    throw new ConfigError("db:seed refuses to run with NODE_ENV=production: demo accounts have published passwords");
   const logger = createLogger({ level: "warn" });
   const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, log: logger });
   const { prisma } = db;
@@ -22,7 +23,12 @@ async function main() {
       const row =
         existing ??
         (await prisma.user.create({
-          data: { email: user.email, displayName: user.displayName, role: user.role, passwordHash: await hashPassword(user.password) },
+          data: {
+            email: user.email,
+            displayName: user.displayName,
+            role: user.role,
+            passwordHash: await hashPassword(user.password),
+          },
         }));
       ids.set(user.email, row.id);
     }
@@ -52,10 +58,16 @@ async function main() {
     }
 
     for (const room of demoRooms) {
-      await prisma.room.upsert({ where: { slug: room.slug }, update: {}, create: { ...room, createdById: ids.get(demoUsers[0]!.email) } });
+      await prisma.room.upsert({
+        where: { slug: room.slug },
+        update: {},
+        create: { ...room, createdById: ids.get(demoUsers[0]!.email) },
+      });
     }
 
-    console.log(`Seeded ${demoUsers.length} users, ${created} new events (${demoEvents.length} in the demo set), ${demoRooms.length} rooms.`);
+    console.log(
+      `Seeded ${demoUsers.length} users, ${created} new events (${demoEvents.length} in the demo set), ${demoRooms.length} rooms.`,
+    );
     console.log("Demo logins (development only):");
     for (const user of demoUsers) console.log(`  ${user.role.padEnd(9)} ${user.email}  /  ${user.password}`);
   } finally {

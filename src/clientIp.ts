@@ -9,7 +9,10 @@ export function clientIpOf(req: IncomingMessage, trustProxy: boolean): string {
   if (trustProxy) {
     const header = req.headers["x-forwarded-for"];
     const hops = (Array.isArray(header) ? header.join(",") : (header ?? "")).split(",");
-    const last = hops.map((hop) => hop.trim()).filter(Boolean).at(-1);
+    const last = hops
+      .map((hop) => hop.trim())
+      .filter(Boolean)
+      .at(-1);
     if (last) return last;
   }
   return req.socket.remoteAddress ?? "unknown";

@@ -6,7 +6,7 @@ import { startApp } from "./server/app.js";
 import { installProcessGuards } from "./server/processGuards.js";
 
 async function main() {
-  let loaded;
+  let loaded: ReturnType<typeof loadConfig>;
   try {
     loaded = loadConfig();
   } catch (error) {
@@ -24,7 +24,10 @@ async function main() {
   for (const warning of warnings) logger.warn(warning);
 
   const app = await startApp(config, logger);
-  logger.info({ url: app.url, database: app.services.db.kind, redis: Boolean(config.redisUrl) }, `Mundo Tango API ready at ${app.url}`);
+  logger.info(
+    { url: app.url, database: app.services.db.kind, redis: Boolean(config.redisUrl) },
+    `Mundo Tango API ready at ${app.url}`,
+  );
 
   let stopping = false;
   const stop = async (signal: string, exitCode = 0) => {

@@ -7,7 +7,11 @@ import type { Logger } from "./logger.js";
  * but does not answer (frozen, or a network that drops packets) fails each command after
  * `commandTimeoutMs`, so what waits on it (rate limits, presence) fails over instead of hanging.
  */
-export function createRedis(url: string, logger: Logger, { name = "main", commandTimeoutMs }: { name?: string; commandTimeoutMs: number }): Redis {
+export function createRedis(
+  url: string,
+  logger: Logger,
+  { name = "main", commandTimeoutMs }: { name?: string; commandTimeoutMs: number },
+): Redis {
   const redis = new Redis(url, {
     connectionName: `mundo-tango-${name}`,
     commandTimeout: commandTimeoutMs,

@@ -66,7 +66,9 @@ describe("recording", () => {
     );
     const body = (await response.json()) as GraphQLResponse;
     expect(body.errors).toBeUndefined();
-    expect(await auditRows("audit-send")).toMatchObject([{ operation: "sendMessage", outcome: "OK", targetId: body.data.sendMessage.messageId }]);
+    expect(await auditRows("audit-send")).toMatchObject([
+      { operation: "sendMessage", outcome: "OK", targetId: body.data.sendMessage.messageId },
+    ]);
   });
 
   it("records a failed sign-in with its error code and without the password tried", async () => {
@@ -105,10 +107,7 @@ describe("recording", () => {
   });
 
   it("records each root field of a multi-field mutation on its own", async () => {
-    await server.post(
-      { query: 'mutation Two { a: logout(refreshToken: "x") b: logoutAll }' },
-      { "x-request-id": "audit-two" },
-    );
+    await server.post({ query: 'mutation Two { a: logout(refreshToken: "x") b: logoutAll }' }, { "x-request-id": "audit-two" });
     const rows = await auditRows("audit-two");
     expect(rows.map((r) => [r.operation, r.outcome]).sort()).toEqual([
       ["logout", "OK"],
@@ -135,7 +134,9 @@ describe("recording", () => {
       await client.dispose();
     }
     await server.app.services.audit.flush();
-    const rows = await server.app.services.prisma.auditLog.findMany({ where: { operation: "setUserActive", targetId: target.id } });
+    const rows = await server.app.services.prisma.auditLog.findMany({
+      where: { operation: "setUserActive", targetId: target.id },
+    });
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ outcome: "OK", userId: admin.rawId });
     expect(rows[0]!.requestId).toBeTypeOf("string");
@@ -185,7 +186,11 @@ describe("auditLog", () => {
   });
 
   it("shows an entry as stored, with the caller as a User", async () => {
-    const result = await server.gql(AUDIT_LOG, { first: 1, filter: { operation: "setUserRole", outcome: "OK" } }, { token: admin.accessToken });
+    const result = await server.gql(
+      AUDIT_LOG,
+      { first: 1, filter: { operation: "setUserRole", outcome: "OK" } },
+      { token: admin.accessToken },
+    );
     const [edge] = result.data.auditLog.edges;
     expect(edge.node).toMatchObject({
       operation: "setUserRole",
@@ -218,7 +223,14 @@ describe("auditLog", () => {
   });
 
   it("rejects a bad cursor, a page size out of 1..100 and a malformed user id", async () => {
-    for (const variables of [{ after: "bm90LWEtY3Vyc29y" }, { after: "" }, { first: 0 }, { first: 101 }, { filter: { userId: "nope" } }, { filter: { userId: "" } }]) {
+    for (const variables of [
+      { after: "bm90LWEtY3Vyc29y" },
+      { after: "" },
+      { first: 0 },
+      { first: 101 },
+      { filter: { userId: "nope" } },
+      { filter: { userId: "" } },
+    ]) {
       const result = await server.gql(AUDIT_LOG, variables, { token: admin.accessToken });
       expect(result.errors![0]!.extensions.code).toBe("BAD_USER_INPUT");
     }
@@ -252,7 +264,9 @@ describe("writing", () => {
     // writer still never loses an entry to it.
     server.app.services.audit.record([{ ...entry("nulTarget", admin.rawId), targetId: "nul\u0000id", requestId: "audit-nul" }]);
     await server.app.services.audit.flush();
-    expect(await auditRows("audit-nul")).toMatchObject([{ operation: "nulTarget", targetId: "nul\uFFFDid", userId: admin.rawId }]);
+    expect(await auditRows("audit-nul")).toMatchObject([
+      { operation: "nulTarget", targetId: "nul\uFFFDid", userId: admin.rawId },
+    ]);
   });
 
   it("writes entries recorded together, and an entry the database refuses costs only itself", async () => {
@@ -264,7 +278,11 @@ describe("writing", () => {
 
     const rows = await server.app.services.prisma.auditLog.findMany({ where: { requestId: { startsWith: "audit-batch-" } } });
     expect(rows.map((r) => r.operation).sort()).toEqual(["batchA", "batchC"]);
-    expect(rows.find((r) => r.operation === "batchA")).toMatchObject({ userId: user.rawId, clientIp: "203.0.113.9", targetId: null });
+    expect(rows.find((r) => r.operation === "batchA")).toMatchObject({
+      userId: user.rawId,
+      clientIp: "203.0.113.9",
+      targetId: null,
+    });
     const failure = server.logs.slice(before).find((line) => line.includes("could not write audit log entries"));
     expect(failure).toContain("batchB");
     expect(failure).not.toContain("batchA");

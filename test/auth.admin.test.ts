@@ -81,14 +81,19 @@ describe("ADMIN_EMAIL / ADMIN_PASSWORD at boot", () => {
     await first.app.services.prisma.user.update({ where: { id: existing.rawId }, data: { isActive: false } });
     await first.stop();
 
-    const second = await startTestServer({ db, env: { ADMIN_EMAIL: ` ${existing.email.toUpperCase()}`, ADMIN_PASSWORD: "not their password" } });
+    const second = await startTestServer({
+      db,
+      env: { ADMIN_EMAIL: ` ${existing.email.toUpperCase()}`, ADMIN_PASSWORD: "not their password" },
+    });
     try {
       const row = await second.app.services.prisma.user.findUniqueOrThrow({ where: { id: existing.rawId } });
       expect(row).toMatchObject({ role: "ADMIN", isActive: true });
       expect(await second.app.services.prisma.user.count({ where: { email: existing.email } })).toBe(1);
       const session = await second.app.services.auth.login({ email: existing.email, password: existing.password });
       expect((await second.gql(ME, {}, { token: session.accessToken })).data.me.role).toBe("ADMIN");
-      await expect(second.app.services.auth.login({ email: existing.email, password: "not their password" })).rejects.toMatchObject({
+      await expect(
+        second.app.services.auth.login({ email: existing.email, password: "not their password" }),
+      ).rejects.toMatchObject({
         code: "UNAUTHENTICATED",
       });
     } finally {
@@ -97,9 +102,11 @@ describe("ADMIN_EMAIL / ADMIN_PASSWORD at boot", () => {
   });
 
   it("refuses to start with an ADMIN_PASSWORD outside the password rules", () => {
-    expect(() => loadConfig({ NODE_ENV: "test", JWT_SECRET: "x".repeat(32), ADMIN_EMAIL: "a@example.test", ADMIN_PASSWORD: "short" })).toThrow(
+    expect(() =>
+      loadConfig({ NODE_ENV: "test", JWT_SECRET: "x".repeat(32), ADMIN_EMAIL: "a@example.test", ADMIN_PASSWORD: "short" }),
+    ).toThrow(ConfigError);
+    expect(() => loadConfig({ NODE_ENV: "test", JWT_SECRET: "x".repeat(32), ADMIN_EMAIL: "a@example.test" })).toThrow(
       ConfigError,
     );
-    expect(() => loadConfig({ NODE_ENV: "test", JWT_SECRET: "x".repeat(32), ADMIN_EMAIL: "a@example.test" })).toThrow(ConfigError);
   });
 });

@@ -28,7 +28,11 @@ const codes = (result: ExecutionResult) => Object.fromEntries((result.errors ?? 
 describe("applyAuthDirective", () => {
   const schema = guardedSchema();
   const query = (role?: Viewer["role"]) =>
-    execute({ schema, document: parse("{ open signedIn organizers }"), contextValue: contextFor(role) }) as Promise<ExecutionResult>;
+    execute({
+      schema,
+      document: parse("{ open signedIn organizers }"),
+      contextValue: contextFor(role),
+    }) as Promise<ExecutionResult>;
 
   it("anonymous: unguarded fields resolve, guarded ones are UNAUTHENTICATED", async () => {
     const result = await query();
@@ -48,7 +52,11 @@ describe("applyAuthDirective", () => {
     expect(refused.errors?.[0]?.extensions.code).toBe("FORBIDDEN");
     const anonymous = (await subscribe({ schema, document, contextValue: contextFor() })) as ExecutionResult;
     expect(anonymous.errors?.[0]?.extensions.code).toBe("UNAUTHENTICATED");
-    const stream = (await subscribe({ schema, document, contextValue: contextFor("ADMIN") })) as AsyncIterableIterator<ExecutionResult>;
+    const stream = (await subscribe({
+      schema,
+      document,
+      contextValue: contextFor("ADMIN"),
+    })) as AsyncIterableIterator<ExecutionResult>;
     expect((await stream.next()).value).toEqual({ data: { ticks: 1 } });
   });
 });

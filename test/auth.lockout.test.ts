@@ -66,7 +66,8 @@ describe("failed-login limits on one instance", () => {
     const owner = await createUser(server);
     const neighbour = await createUser(server);
     const guesser = freshClient();
-    for (let i = 0; i < PAIR_MAX; i++) expect(codeOf(await send(server, wrongLogin(owner.email), guesser))).toBe("UNAUTHENTICATED");
+    for (let i = 0; i < PAIR_MAX; i++)
+      expect(codeOf(await send(server, wrongLogin(owner.email), guesser))).toBe("UNAUTHENTICATED");
     // The guesser's address is locked out of this account, even with the right password…
     const locked = await send(server, rightLogin(owner), guesser);
     expect(locked.status).toBe(429);

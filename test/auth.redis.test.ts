@@ -35,7 +35,11 @@ describe.skipIf(!hasRedis || !hasPostgres)("access revocation across instances (
     expect((await b.gql(ME, {}, { token: user.accessToken })).data.me.id).toBe(user.id); // cached as valid on b
     const heard = listen(b, user.rawId);
     try {
-      await a.gql("mutation ($id: ID!) { setUserActive(id: $id, isActive: false) { id } }", { id: user.id }, { token: admin.accessToken });
+      await a.gql(
+        "mutation ($id: ID!) { setUserActive(id: $id, isActive: false) { id } }",
+        { id: user.id },
+        { token: admin.accessToken },
+      );
       await vi.waitFor(() => expect(heard.events).toEqual([{ userId: user.rawId }]), { timeout: 5000 });
       const refused = await b.gql(ME, {}, { token: user.accessToken });
       expect(refused.errors?.[0]).toMatchObject({ message: "account disabled", extensions: { code: "FORBIDDEN" } });

@@ -21,8 +21,7 @@ const LOGIN = `mutation ($input: LoginInput!) { login(input: $input) { ${PAYLOAD
 const ME = "{ me { id email displayName role } }";
 
 const register = (input: Record<string, unknown>) => server.gql(REGISTER, { input }, { headers: freshIp() });
-const login = (email: string, password: string) =>
-  server.gql(LOGIN, { input: { email, password } }, { headers: freshIp() });
+const login = (email: string, password: string) => server.gql(LOGIN, { input: { email, password } }, { headers: freshIp() });
 
 /** The error without the per-request fields, to compare two failures. */
 const stable = (error: any) => {
@@ -131,7 +130,11 @@ describe("login", () => {
 
   it("tells a disabled account only to someone who knows its password: FORBIDDEN", async () => {
     const user = await createUser(server);
-    await server.gql("mutation ($id: ID!) { setUserActive(id: $id, isActive: false) { id } }", { id: user.id }, { token: admin.accessToken });
+    await server.gql(
+      "mutation ($id: ID!) { setUserActive(id: $id, isActive: false) { id } }",
+      { id: user.id },
+      { token: admin.accessToken },
+    );
 
     const right = await login(user.email, user.password);
     expect(right.errors?.[0]).toMatchObject({ message: "account disabled", extensions: { code: "FORBIDDEN", statusCode: 403 } });

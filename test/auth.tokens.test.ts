@@ -21,8 +21,7 @@ const LOGOUT = "mutation ($t: String!) { logout(refreshToken: $t) }";
 
 const me = (token: string) => server.gql(ME, {}, { token });
 let lastIp = 0;
-const refresh = (token: string) =>
-  server.gql(REFRESH, { t: token }, { headers: { "x-forwarded-for": `192.0.2.${++lastIp}` } });
+const refresh = (token: string) => server.gql(REFRESH, { t: token }, { headers: { "x-forwarded-for": `192.0.2.${++lastIp}` } });
 const codeOf = (result: { errors?: { extensions: Record<string, any> }[] }) => result.errors?.[0]?.extensions.code;
 
 /** Sign in once more through the service: one more session for the same user. */
@@ -50,7 +49,10 @@ describe("access tokens", () => {
     ["no typ header", () => mintToken(user.accessToken, { header: { typ: undefined } })],
     ["HS512 with the right key (algorithm pinned)", () => mintToken(user.accessToken, { header: { alg: "HS512" } })],
     ["no sid claim", () => mintToken(user.accessToken, { claims: { sid: undefined } })],
-    ["a sid of another user's session", async () => mintToken(user.accessToken, { claims: { sid: (await newSession(admin)).sessionId } })],
+    [
+      "a sid of another user's session",
+      async () => mintToken(user.accessToken, { claims: { sid: (await newSession(admin)).sessionId } }),
+    ],
     ["garbage", async () => "not.a.token"],
   ])("refuses a token with %s: INVALID_TOKEN, HTTP 401", async (_name, forge) => {
     const response = await server.post({ query: ME }, { authorization: `Bearer ${await forge()}` });
@@ -65,7 +67,10 @@ describe("access tokens", () => {
     const now = Math.floor(Date.now() / 1000);
     const expired = await mintToken(user.accessToken, { claims: { iat: now - 1000, exp: now - 60 } });
     const result = await me(expired);
-    expect(result.errors?.[0]).toMatchObject({ message: "Access token expired", extensions: { code: "TOKEN_EXPIRED", statusCode: 401 } });
+    expect(result.errors?.[0]).toMatchObject({
+      message: "Access token expired",
+      extensions: { code: "TOKEN_EXPIRED", statusCode: 401 },
+    });
   });
 
   it("refuses an Authorization header that is not a Bearer token", async () => {
@@ -83,7 +88,10 @@ describe("access tokens", () => {
   });
 
   it("carries sub, role, sid, jti, iat, exp, iss, aud and the at+jwt type", async () => {
-    const [header, payload] = user.accessToken.split(".").slice(0, 2).map((part) => JSON.parse(Buffer.from(part, "base64url").toString()));
+    const [header, payload] = user.accessToken
+      .split(".")
+      .slice(0, 2)
+      .map((part) => JSON.parse(Buffer.from(part, "base64url").toString()));
     expect(header).toEqual({ alg: "HS256", typ: "at+jwt" });
     expect(payload).toMatchObject({ sub: user.rawId, role: "USER", iss: "mundo-tango-api", aud: "mundo-tango-clients" });
     for (const claim of ["sid", "jti", "iat", "exp"]) expect(payload[claim]).toBeDefined();
@@ -263,8 +271,14 @@ describe("inactive users", () => {
     const deactivated = await server.gql(SET_ACTIVE, { id: user.id, on: false }, { token: admin.accessToken });
     expect(deactivated.data.setUserActive).toEqual({ id: user.id, isActive: false });
 
-    expect((await me(user.accessToken)).errors?.[0]).toMatchObject({ message: "account disabled", extensions: { code: "FORBIDDEN" } });
-    expect((await refresh(user.refreshToken)).errors?.[0]).toMatchObject({ message: "account disabled", extensions: { code: "FORBIDDEN" } });
+    expect((await me(user.accessToken)).errors?.[0]).toMatchObject({
+      message: "account disabled",
+      extensions: { code: "FORBIDDEN" },
+    });
+    expect((await refresh(user.refreshToken)).errors?.[0]).toMatchObject({
+      message: "account disabled",
+      extensions: { code: "FORBIDDEN" },
+    });
     await expect(server.app.services.auth.login({ email: user.email, password: user.password })).rejects.toMatchObject({
       code: "FORBIDDEN",
       message: "account disabled",

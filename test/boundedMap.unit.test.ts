@@ -7,7 +7,10 @@ describe("BoundedMap", () => {
     const map = new BoundedMap<string, number>(2);
     map.set("a", 1).set("b", 2);
     map.set("a", 10); // replacing keeps the size
-    expect([...map]).toEqual([["a", 10], ["b", 2]]);
+    expect([...map]).toEqual([
+      ["a", 10],
+      ["b", 2],
+    ]);
     map.set("c", 3);
     expect([...map.keys()]).toEqual(["b", "c"]);
     expect(map.size).toBe(2);

@@ -36,7 +36,9 @@ const post = (body: string, accept: string, headers: Record<string, string> = {}
 describe("malformed requests: HTTP 400 BAD_REQUEST", () => {
   it.each(ACCEPTS)("a GET whose variables or extensions are not JSON (Accept: %s)", async (accept) => {
     for (const name of ["variables", "extensions"]) {
-      const result = await answer(await fetch(`${server.url}?query=${ROOMS}&${name}=${encodeURIComponent("{bad")}`, { headers: { accept } }));
+      const result = await answer(
+        await fetch(`${server.url}?query=${ROOMS}&${name}=${encodeURIComponent("{bad")}`, { headers: { accept } }),
+      );
       expectBadRequest(result);
       expect(result.error.message).toBe(`The "${name}" parameter is not valid JSON.`);
     }
@@ -44,10 +46,16 @@ describe("malformed requests: HTTP 400 BAD_REQUEST", () => {
   });
 
   it.each(ACCEPTS)("a multipart POST whose operations or map are not JSON (Accept: %s)", async (accept) => {
-    for (const fields of [{ operations: "notjson", map: "x" }, { operations: JSON.stringify({ query: "{ rooms { slug } }" }), map: "x" }, { map: "{}" }]) {
+    for (const fields of [
+      { operations: "notjson", map: "x" },
+      { operations: JSON.stringify({ query: "{ rooms { slug } }" }), map: "x" },
+      { map: "{}" },
+    ]) {
       const form = new FormData();
       for (const [name, value] of Object.entries(fields)) form.set(name, value);
-      const result = await answer(await fetch(server.url, { method: "POST", headers: { accept, [CSRF_HEADER]: "1" }, body: form }));
+      const result = await answer(
+        await fetch(server.url, { method: "POST", headers: { accept, [CSRF_HEADER]: "1" }, body: form }),
+      );
       expectBadRequest(result);
       expect(result.error.message).toMatch(/^(Missing multipart form field|Multipart form field)/);
     }
@@ -56,11 +64,18 @@ describe("malformed requests: HTTP 400 BAD_REQUEST", () => {
   it.each(ACCEPTS)("a request without a query (Accept: %s)", async (accept) => {
     expectBadRequest(await answer(await fetch(`${server.url}?operationName=x`, { headers: { accept } })));
     expectBadRequest(await answer(await post('{"query":null}', accept)));
-    expectBadRequest(await answer(await post(JSON.stringify({ extensions: { persistedQuery: { version: 1, sha256Hash: "0".repeat(64) } } }), accept)));
+    expectBadRequest(
+      await answer(
+        await post(JSON.stringify({ extensions: { persistedQuery: { version: 1, sha256Hash: "0".repeat(64) } } }), accept),
+      ),
+    );
   });
 
   it("a document that does not parse or validate keeps 200 for application/json (GraphQL over HTTP)", async () => {
-    for (const [query, code] of [["{", "GRAPHQL_PARSE_FAILED"], ["{ nope }", "GRAPHQL_VALIDATION_FAILED"]] as const) {
+    for (const [query, code] of [
+      ["{", "GRAPHQL_PARSE_FAILED"],
+      ["{ nope }", "GRAPHQL_VALIDATION_FAILED"],
+    ] as const) {
       const json = await answer(await post(JSON.stringify({ query }), "application/json"));
       expect([json.status, json.error.extensions.code]).toEqual([200, code]);
       const graphqlResponse = await answer(await post(JSON.stringify({ query }), "application/graphql-response+json"));
@@ -94,11 +109,23 @@ describe("error bodies carry no internals", () => {
 
 describe("variables that do not fit their type: BAD_USER_INPUT", () => {
   const cases = [
-    ["query ($n: Int!) { events(first: $n) { totalCount } }", { n: null }, /^Variable "\$n" of non-null type "Int!" must not be null\.$/],
+    [
+      "query ($n: Int!) { events(first: $n) { totalCount } }",
+      { n: null },
+      /^Variable "\$n" of non-null type "Int!" must not be null\.$/,
+    ],
     ["query ($n: Int!) { events(first: $n) { totalCount } }", {}, /^Variable "\$n" of required type "Int!" was not provided\.$/],
-    ["query ($b: Boolean!) { rooms @include(if: $b) { slug } }", { b: null }, /^Variable "\$b" of non-null type "Boolean!" must not be null\.$/],
+    [
+      "query ($b: Boolean!) { rooms @include(if: $b) { slug } }",
+      { b: null },
+      /^Variable "\$b" of non-null type "Boolean!" must not be null\.$/,
+    ],
     // Not compiled by graphql-jit (a non-null variable with a default): the same answer.
-    ["query ($n: Int! = 5) { events(first: $n) { totalCount } }", { n: null }, /^Variable "\$n" of non-null type "Int!" must not be null\.$/],
+    [
+      "query ($n: Int! = 5) { events(first: $n) { totalCount } }",
+      { n: null },
+      /^Variable "\$n" of non-null type "Int!" must not be null\.$/,
+    ],
   ] as const;
 
   it.each(cases)("over HTTP: %s with %j", async (query, variables, message) => {
@@ -106,7 +133,10 @@ describe("variables that do not fit their type: BAD_USER_INPUT", () => {
     expect(response.status).toBe(400);
     const { errors } = (await response.json()) as GraphQLResponse;
     expect(errors![0]!.message).toMatch(message);
-    expect(errors![0]).toMatchObject({ locations: [{ line: 1, column: 8 }], extensions: { code: "BAD_USER_INPUT", statusCode: 400 } });
+    expect(errors![0]).toMatchObject({
+      locations: [{ line: 1, column: 8 }],
+      extensions: { code: "BAD_USER_INPUT", statusCode: 400 },
+    });
   });
 
   it("over the WebSocket", async () => {

@@ -122,7 +122,13 @@ function collect(app: Frontend, room: string) {
       if (seen) return Promise.resolve(seen);
       return new Promise((resolve, reject) => {
         const timer = setTimeout(() => reject(new Error(`no room event: ${what}; got ${JSON.stringify(events)}`)), 15_000);
-        waiters.push({ match, resolve: (e) => (clearTimeout(timer), resolve(e)) });
+        waiters.push({
+          match,
+          resolve: (e) => {
+            clearTimeout(timer);
+            resolve(e);
+          },
+        });
       });
     },
   };
@@ -148,7 +154,10 @@ describe("a frontend on @urql/core with a graphql-ws subscription exchange", () 
   });
 
   it("registers and signs in over GraphQL", async () => {
-    for (const [name, app] of [["Ana", ana], ["Beto", beto]] as const) {
+    for (const [name, app] of [
+      ["Ana", ana],
+      ["Beto", beto],
+    ] as const) {
       const email = name === "Ana" ? emails.ana : emails.beto;
       const registered = ok(await app.client.mutation(REGISTER, { input: { email, password, displayName: name } }).toPromise());
       expect(registered.register.user).toMatchObject({ displayName: name, role: "USER" });
@@ -211,7 +220,9 @@ describe("a frontend on @urql/core with a graphql-ws subscription exchange", () 
 
     const clientMessageId = randomUUID();
     const sent = ok(
-      await beto.client.mutation(SEND, { input: { room: "general", text: "¿Bailamos esta tanda?", clientMessageId } }).toPromise(),
+      await beto.client
+        .mutation(SEND, { input: { room: "general", text: "¿Bailamos esta tanda?", clientMessageId } })
+        .toPromise(),
     );
     expect(sent.sendMessage.clientMessageId).toBe(clientMessageId);
 
@@ -220,7 +231,10 @@ describe("a frontend on @urql/core with a graphql-ws subscription exchange", () 
     expect(received.message.id).toBe(sent.sendMessage.messageId);
 
     ok(await ana.client.mutation(SEND, { input: { room: "general", text: "¡Claro que sí!" } }).toPromise());
-    const reply = await betoFeed.next((e) => e.__typename === "MessagePosted" && e.message.text === "¡Claro que sí!", "Beto gets the reply");
+    const reply = await betoFeed.next(
+      (e) => e.__typename === "MessagePosted" && e.message.text === "¡Claro que sí!",
+      "Beto gets the reply",
+    );
     expect(reply.message.author.displayName).toBe("Ana");
 
     const history: any = ok(await ana.client.query(HISTORY, { slug: "general" }).toPromise());

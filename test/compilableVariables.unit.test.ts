@@ -12,12 +12,16 @@ const verdict = (source: string) => compilableVariables(schema, getOperationAST(
 describe("compilableVariables", () => {
   it("lets jit run operations whose variables it coerces as graphql-js does", () => {
     expect(verdict("subscription ($room: String!) { roomEvents(room: $room) { __typename } }")).toBe(true);
-    expect(verdict("subscription ($room: String!, $x: Boolean = false) { roomEvents(room: $room, excludeSelf: $x) { __typename } }")).toBe(true);
+    expect(
+      verdict("subscription ($room: String!, $x: Boolean = false) { roomEvents(room: $room, excludeSelf: $x) { __typename } }"),
+    ).toBe(true);
     expect(verdict("query { events(first: 1) { totalCount } }")).toBe(true);
   });
 
   it("keeps graphql-js for a non-null variable with a default, or an input field like it", () => {
-    expect(verdict("subscription ($room: String!, $x: Boolean! = false) { roomEvents(room: $room, excludeSelf: $x) { __typename } }")).toBe(false);
+    expect(
+      verdict("subscription ($room: String!, $x: Boolean! = false) { roomEvents(room: $room, excludeSelf: $x) { __typename } }"),
+    ).toBe(false);
     expect(verdict("query ($first: Int! = 5) { events(first: $first) { totalCount } }")).toBe(false);
     expect(verdict("query ($o: EventOrder) { events(first: 1, orderBy: $o) { totalCount } }")).toBe(false);
   });

@@ -89,7 +89,10 @@ describe(".env in the working directory", () => {
     expect(fromFile.output()).toMatch(/JWT_SECRET is required in production/);
 
     // The real environment wins: NODE_ENV=test from the environment, PORT and the rest from the file.
-    writeFileSync(join(cwd, ".env"), `PORT=${await freePort()}\nHOST=127.0.0.1\nDATA_DIR=${data}\nNODE_ENV=production\nLOG_FORMAT=json\n`);
+    writeFileSync(
+      join(cwd, ".env"),
+      `PORT=${await freePort()}\nHOST=127.0.0.1\nDATA_DIR=${data}\nNODE_ENV=production\nLOG_FORMAT=json\n`,
+    );
     const port = await freePort();
     const server = spawnServer({ NODE_ENV: "test", PORT: String(port) }, { cwd });
     try {
@@ -103,7 +106,10 @@ describe(".env in the working directory", () => {
   it("is honoured by the seed script", async () => {
     const cwd = tempDir();
     writeFileSync(join(cwd, ".env"), `NODE_ENV=production\nJWT_SECRET=${"x".repeat(32)}\nDATA_DIR=${tempDir()}\n`);
-    const seed = await run(join(root, "node_modules/.bin/tsx"), [join(root, "scripts/seed.ts")], { cwd, env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp" } }).then(
+    const seed = await run(join(root, "node_modules/.bin/tsx"), [join(root, "scripts/seed.ts")], {
+      cwd,
+      env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp" },
+    }).then(
       () => null,
       (error: { code: number; stderr: string }) => error,
     );

@@ -48,7 +48,8 @@ function differences(contract: GraphQLSchema, ours: GraphQLSchema): string[] {
         for (const arg of field.args ?? []) {
           const ourArg = ourField.args.find((a) => a.name === arg.name);
           if (!ourArg) problems.push(`${at}(${arg.name}) is missing`);
-          else if (String(ourArg.type) !== String(arg.type)) problems.push(`${at}(${arg.name}): ${ourArg.type}, contract says ${arg.type}`);
+          else if (String(ourArg.type) !== String(arg.type))
+            problems.push(`${at}(${arg.name}): ${ourArg.type}, contract says ${arg.type}`);
           else if (JSON.stringify(ourArg.defaultValue) !== JSON.stringify(arg.defaultValue))
             problems.push(`${at}(${arg.name}) defaults to ${ourArg.defaultValue}, contract says ${arg.defaultValue}`);
         }
@@ -59,11 +60,16 @@ function differences(contract: GraphQLSchema, ours: GraphQLSchema): string[] {
       }
     }
     if (isObjectType(type) && isObjectType(mine))
-      for (const i of type.getInterfaces()) if (!mine.getInterfaces().some((x) => x.name === i.name)) problems.push(`${name} does not implement ${i.name}`);
-    if (isEnumType(type) && isEnumType(mine)) for (const v of type.getValues()) if (!mine.getValue(v.name)) problems.push(`${name}.${v.name} is missing`);
-    if (isUnionType(type) && isUnionType(mine)) for (const t of type.getTypes()) if (!mine.getTypes().some((x) => x.name === t.name)) problems.push(`${name} lacks ${t.name}`);
+      for (const i of type.getInterfaces())
+        if (!mine.getInterfaces().some((x) => x.name === i.name)) problems.push(`${name} does not implement ${i.name}`);
+    if (isEnumType(type) && isEnumType(mine))
+      for (const v of type.getValues()) if (!mine.getValue(v.name)) problems.push(`${name}.${v.name} is missing`);
+    if (isUnionType(type) && isUnionType(mine))
+      for (const t of type.getTypes())
+        if (!mine.getTypes().some((x) => x.name === t.name)) problems.push(`${name} lacks ${t.name}`);
   }
-  for (const directive of contract.getDirectives()) if (!ours.getDirective(directive.name)) problems.push(`@${directive.name} is missing`);
+  for (const directive of contract.getDirectives())
+    if (!ours.getDirective(directive.name)) problems.push(`@${directive.name} is missing`);
   return problems;
 }
 

@@ -51,7 +51,9 @@ describe.skipIf(!hasPostgres)("migrations on PostgreSQL", () => {
       `SELECT migration_name, finished_at IS NOT NULL AS finished, applied_steps_count
          FROM _prisma_migrations ORDER BY migration_name`,
     );
-    expect(rows).toEqual((await migrationNames()).map((migration_name) => ({ migration_name, finished: true, applied_steps_count: 1 })));
+    expect(rows).toEqual(
+      (await migrationNames()).map((migration_name) => ({ migration_name, finished: true, applied_steps_count: 1 })),
+    );
     expect(await query(url, `SELECT name FROM "Room" WHERE slug = 'general'`)).toEqual([{ name: "General" }]);
   }, 30_000);
 

@@ -9,7 +9,13 @@ function recipient(opts: { busy?: boolean } = {}) {
   const sent: string[] = [];
   const handedBack: unknown[] = [];
   const r: Recipient = {
-    delivery: { send: (payload) => (opts.busy ? false : (sent.push(payload), true)) },
+    delivery: {
+      send: (payload) => {
+        if (opts.busy) return false;
+        sent.push(payload);
+        return true;
+      },
+    },
     toReader: (event) => handedBack.push(event),
   };
   return { r, sent, handedBack };
@@ -30,7 +36,10 @@ describe("delivery groups", () => {
     const first = deferred();
     const second = deferred();
     const executions: string[] = [];
-    const execute = (name: string, d: ReturnType<typeof deferred>) => () => (executions.push(name), d.promise);
+    const execute = (name: string, d: ReturnType<typeof deferred>) => () => {
+      executions.push(name);
+      return d.promise;
+    };
     const e1 = { n: 1 };
     const e2 = { n: 2 };
     groups.add("k", e1, one.r, execute("e1", first));

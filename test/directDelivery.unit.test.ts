@@ -22,7 +22,9 @@ describe("direct delivery", () => {
     const { ws, sent } = fakeSocket();
     const id = 'sub-"1"';
     const result = { data: { roomEvents: { __typename: "MessagePosted", message: { text: "hola ✓" } } } };
-    expect(directDelivery(ws, { subscriptions: { [id]: null } }, id, BUDGET, nothingBehind).send(JSON.stringify(result))).toBe(true);
+    expect(directDelivery(ws, { subscriptions: { [id]: null } }, id, BUDGET, nothingBehind).send(JSON.stringify(result))).toBe(
+      true,
+    );
     expect(sent).toEqual([stringifyMessage({ id, type: MessageType.Next, payload: result })]);
   });
 

@@ -38,11 +38,25 @@ for (const { name, embedded, skip } of databases) {
     it("returns rows typed as Prisma's $queryRaw does", async () => {
       const direct = await db.sql(probe);
       expect(direct).toEqual(await db.prisma.$queryRaw(probe));
-      expect(direct[1]).toEqual({ id: ids[1], label: null, small: 2, big: 8589934592n, flag: true, role: "ADMIN", at: stamp, never: null });
+      expect(direct[1]).toEqual({
+        id: ids[1],
+        label: null,
+        small: 2,
+        big: 8589934592n,
+        flag: true,
+        role: "ADMIN",
+        at: stamp,
+        never: null,
+      });
     });
 
     it("reads timestamps of every supported year as written", async () => {
-      const stamps = ["0001-01-01T00:00:00.000Z", "0099-12-31T23:59:59.999Z", "1970-01-01T00:00:00.000Z", "9999-12-31T23:59:59.999Z"];
+      const stamps = [
+        "0001-01-01T00:00:00.000Z",
+        "0099-12-31T23:59:59.999Z",
+        "1970-01-01T00:00:00.000Z",
+        "9999-12-31T23:59:59.999Z",
+      ];
       const rows = await db.sql<{ at: Date }>(Prisma.sql`SELECT unnest(${stamps}::timestamptz[]) AS "at"`);
       expect(rows.map((row) => row.at.toISOString())).toEqual(stamps);
     });
@@ -54,7 +68,9 @@ for (const { name, embedded, skip } of databases) {
       stop();
       await db.sql(Prisma.sql`SELECT 2`);
       expect(seen).toEqual(["SELECT $1::int AS one"]);
-      const failed = await db.sql(Prisma.sql`SELECT * FROM "NoSuchTable" WHERE ${"secret-value"} = ''`).catch((error: unknown) => error);
+      const failed = await db
+        .sql(Prisma.sql`SELECT * FROM "NoSuchTable" WHERE ${"secret-value"} = ''`)
+        .catch((error: unknown) => error);
       expect(String(failed)).toMatch(/NoSuchTable/);
       // A logged error must not carry the statement's values.
       expect(JSON.stringify(failed, Object.getOwnPropertyNames(failed))).not.toContain("secret-value");
@@ -79,7 +95,9 @@ describe.skipIf(!hasPostgres)("a PostgreSQL database whose default time zone is 
   it("is used in UTC sessions, so what Prisma writes reads the same through Database.sql", async () => {
     expect(await db.sql(Prisma.sql`SELECT current_setting('TimeZone') AS "zone"`)).toEqual([{ zone: "UTC" }]);
     const at = new Date("2026-07-01T20:00:00.000Z");
-    const user = await db.prisma.user.create({ data: { email: `tz-${Date.now()}@example.com`, passwordHash: "x", displayName: "Tz", createdAt: at } });
+    const user = await db.prisma.user.create({
+      data: { email: `tz-${Date.now()}@example.com`, passwordHash: "x", displayName: "Tz", createdAt: at },
+    });
     const [direct] = await db.sql<{ createdAt: Date }>(Prisma.sql`SELECT "createdAt" FROM "User" WHERE "id" = ${user.id}::uuid`);
     expect(direct!.createdAt.toISOString()).toBe(at.toISOString());
     expect((await db.prisma.user.findUniqueOrThrow({ where: { id: user.id } })).createdAt.toISOString()).toBe(at.toISOString());
@@ -90,9 +108,9 @@ describe.skipIf(!hasPostgres)("a PostgreSQL database whose default time zone is 
     url.searchParams.set("options", "-c search_path=public");
     const other = await openDatabase({ databaseUrl: url.toString(), dataDir: target.dataDir, log: () => undefined });
     try {
-      expect(await other.sql(Prisma.sql`SELECT current_setting('TimeZone') AS "zone", current_setting('search_path') AS "path"`)).toEqual([
-        { zone: "UTC", path: "public" },
-      ]);
+      expect(
+        await other.sql(Prisma.sql`SELECT current_setting('TimeZone') AS "zone", current_setting('search_path') AS "path"`),
+      ).toEqual([{ zone: "UTC", path: "public" }]);
     } finally {
       await other.close();
     }

@@ -27,7 +27,9 @@ describe("embedded database: one owner", () => {
       await server.app.services.prisma.room.create({ data: { slug: "milonga-talk", name: "Milonga talk" } });
       before = (await server.gql(COUNTS)).data;
 
-      const seed = await run("npx", ["tsx", "scripts/seed.ts"], { env: { ...process.env, NODE_ENV: "development", DATA_DIR: db.dataDir } }).then(
+      const seed = await run("npx", ["tsx", "scripts/seed.ts"], {
+        env: { ...process.env, NODE_ENV: "development", DATA_DIR: db.dataDir },
+      }).then(
         () => null,
         (error: { code: number; stderr: string }) => error,
       );
@@ -37,7 +39,13 @@ describe("embedded database: one owner", () => {
       expect(lines[0]).toContain(db.dataDir);
       expect(lines[0]).toContain(`process ${process.pid}`);
 
-      const second = spawnServer({ NODE_ENV: "test", PORT: "0", HOST: "127.0.0.1", DATA_DIR: db.dataDir, JWT_SECRET: TEST_JWT_SECRET });
+      const second = spawnServer({
+        NODE_ENV: "test",
+        PORT: "0",
+        HOST: "127.0.0.1",
+        DATA_DIR: db.dataDir,
+        JWT_SECRET: TEST_JWT_SECRET,
+      });
       expect(await second.exited).toBe(1);
       expect(second.output()).toMatch(new RegExp(`in use by process ${process.pid}`));
 
@@ -75,7 +83,10 @@ describe("embedded database: one owner", () => {
 
   it("a server whose lock was left by a process that died starts, and the data is there", async () => {
     const db = await dbPromise;
-    writeFileSync(join(db.dataDir, LOCK_FILE), JSON.stringify({ pid: spawnSync(process.execPath, ["-e", "0"]).pid, host: hostname() }));
+    writeFileSync(
+      join(db.dataDir, LOCK_FILE),
+      JSON.stringify({ pid: spawnSync(process.execPath, ["-e", "0"]).pid, host: hostname() }),
+    );
     const server = await startTestServer({ db });
     try {
       expect((await server.gql('{ room(slug: "milonga-talk") { name } }')).data).toEqual({ room: { name: "Milonga talk" } });

@@ -93,11 +93,18 @@ describe("createEvent", () => {
 
   it("names every offending field at once", async () => {
     const error = onlyError(
-      await server.gql(CREATE, { input: { ...valid, title: "x", city: "", timezone: "Nowhere/City", endsAt: valid.startsAt } }, as(owner)),
+      await server.gql(
+        CREATE,
+        { input: { ...valid, title: "x", city: "", timezone: "Nowhere/City", endsAt: valid.startsAt } },
+        as(owner),
+      ),
     );
-    expect(error.extensions.issues.map((i: { path: string }) => i.path).sort()).toEqual(
-      ["input.city", "input.endsAt", "input.timezone", "input.title"],
-    );
+    expect(error.extensions.issues.map((i: { path: string }) => i.path).sort()).toEqual([
+      "input.city",
+      "input.endsAt",
+      "input.timezone",
+      "input.title",
+    ]);
   });
 
   it("refuses a DateTime without a time zone or not a date at all", async () => {
@@ -110,7 +117,11 @@ describe("createEvent", () => {
     for (const startsAt of ["2027-02-29T21:00:00.000Z", "2027-04-31T21:00:00.000Z"]) {
       expect(codes(await server.gql(CREATE, { input: { ...valid, startsAt } }, as(owner)))).toEqual(["BAD_USER_INPUT"]);
     }
-    const leapDay = await server.gql(CREATE, { input: { ...valid, startsAt: "2028-02-29T21:00:00.000Z", endsAt: "2028-03-01T02:00:00.000Z" } }, as(owner));
+    const leapDay = await server.gql(
+      CREATE,
+      { input: { ...valid, startsAt: "2028-02-29T21:00:00.000Z", endsAt: "2028-03-01T02:00:00.000Z" } },
+      as(owner),
+    );
     expect(leapDay.data.createEvent.startsAt).toBe("2028-02-29T21:00:00.000Z");
   });
 });
@@ -120,7 +131,12 @@ describe("updateEvent", () => {
     const event = await createEvent(owner);
     const result = await server.gql(UPDATE, { id: event.id, input: { title: "Milonga Nueva", venue: null } }, as(owner));
     expect(result.errors).toBeUndefined();
-    expect(result.data.updateEvent).toMatchObject({ ...event, title: "Milonga Nueva", venue: null, updatedAt: expect.any(String) });
+    expect(result.data.updateEvent).toMatchObject({
+      ...event,
+      title: "Milonga Nueva",
+      venue: null,
+      updatedAt: expect.any(String),
+    });
     expect(Date.parse(result.data.updateEvent.updatedAt)).toBeGreaterThanOrEqual(Date.parse(event.updatedAt));
   });
 
@@ -128,16 +144,28 @@ describe("updateEvent", () => {
     const event = await createEvent(owner);
     const late = "2027-03-15T03:00:00.000Z";
     const refused = onlyError(await server.gql(UPDATE, { id: event.id, input: { startsAt: late } }, as(owner)));
-    expect(refused.extensions).toMatchObject({ code: "BAD_USER_INPUT", issues: [{ path: "input.endsAt", message: "must be after startsAt" }] });
+    expect(refused.extensions).toMatchObject({
+      code: "BAD_USER_INPUT",
+      issues: [{ path: "input.endsAt", message: "must be after startsAt" }],
+    });
     expect((await server.gql(EVENT, { id: event.id })).data.event.startsAt).toBe(valid.startsAt);
 
-    const moved = await server.gql(UPDATE, { id: event.id, input: { startsAt: late, endsAt: "2027-03-15T05:00:00.000Z" } }, as(owner));
+    const moved = await server.gql(
+      UPDATE,
+      { id: event.id, input: { startsAt: late, endsAt: "2027-03-15T05:00:00.000Z" } },
+      as(owner),
+    );
     expect(moved.data.updateEvent).toMatchObject({ startsAt: late, endsAt: "2027-03-15T05:00:00.000Z" });
   });
 
   it("refuses null for a required field and bad values like create does", async () => {
     const event = await createEvent(owner);
-    for (const [field, value] of [["title", null], ["city", null], ["timezone", "Europe/Atlantis"], ["title", "no"]] as const) {
+    for (const [field, value] of [
+      ["title", null],
+      ["city", null],
+      ["timezone", "Europe/Atlantis"],
+      ["title", "no"],
+    ] as const) {
       const error = onlyError(await server.gql(UPDATE, { id: event.id, input: { [field]: value } }, as(owner)));
       expect(error.extensions).toMatchObject({ code: "BAD_USER_INPUT", issues: [{ path: `input.${field}` }] });
     }
@@ -192,7 +220,8 @@ describe("permissions", () => {
       const result = await server.gql(query, { id: missingEventId, input: { title: "Whatever" } }, as(admin));
       expect(codes(result)).toEqual(["NOT_FOUND"]);
     }
-    for (const query of [ATTEND, UNATTEND]) expect(codes(await server.gql(query, { id: missingEventId }, as(user)))).toEqual(["NOT_FOUND"]);
+    for (const query of [ATTEND, UNATTEND])
+      expect(codes(await server.gql(query, { id: missingEventId }, as(user)))).toEqual(["NOT_FOUND"]);
   });
 
   it("answers BAD_USER_INPUT for garbage ids and ids of another type", async () => {
@@ -270,7 +299,10 @@ describe("attendance", () => {
     expect(codes(await server.gql(ATTEND, { id: event.id }))).toEqual(["UNAUTHENTICATED"]);
     expect(codes(await server.gql(UNATTEND, { id: event.id }))).toEqual(["UNAUTHENTICATED"]);
     await server.gql(ATTEND, { id: event.id }, as(user));
-    expect((await server.gql(ATTENDEES, { id: event.id })).data.event).toMatchObject({ attendeeCount: 1, viewerIsAttending: false });
+    expect((await server.gql(ATTENDEES, { id: event.id })).data.event).toMatchObject({
+      attendeeCount: 1,
+      viewerIsAttending: false,
+    });
     expect((await server.gql(ATTENDEES, { id: event.id }, as(owner))).data.event.viewerIsAttending).toBe(false);
   });
 
@@ -292,7 +324,9 @@ describe("attendance", () => {
       after = connection.pageInfo.endCursor;
     }
     // Oldest first, and equal attendance times (same millisecond) in user id order.
-    const stored = await server.app.services.prisma.attendance.findMany({ where: { userId: { in: people.map((p) => p.rawId) } } });
+    const stored = await server.app.services.prisma.attendance.findMany({
+      where: { userId: { in: people.map((p) => p.rawId) } },
+    });
     const expected = stored
       .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || (a.userId < b.userId ? -1 : 1))
       .map((a) => encodeGlobalId("User", a.userId));
@@ -316,7 +350,11 @@ describe("global ids", () => {
 
   it("resolves Event ids through node and event, User ids through node and user", async () => {
     const event = await createEvent(owner);
-    expect((await server.gql(NODE, { id: event.id })).data.node).toEqual({ __typename: "Event", id: event.id, title: event.title });
+    expect((await server.gql(NODE, { id: event.id })).data.node).toEqual({
+      __typename: "Event",
+      id: event.id,
+      title: event.title,
+    });
     expect((await server.gql(NODE, { id: owner.id })).data.node).toMatchObject({ __typename: "User", id: owner.id });
     expect((await server.gql(`query ($id: ID!) { user(id: $id) { id } }`, { id: owner.id })).data.user).toEqual({ id: owner.id });
   });

@@ -15,7 +15,11 @@ let events: Event[];
 beforeAll(async () => {
   server = await startTestServer();
   organizers = await Promise.all([1, 2, 3].map(() => createUser(server, { role: "ORGANIZER" })));
-  events = await insertEvents(server, organizers.map((o) => o.rawId), EVENT_COUNT);
+  events = await insertEvents(
+    server,
+    organizers.map((o) => o.rawId),
+    EVENT_COUNT,
+  );
 });
 afterAll(() => server?.stop());
 
@@ -147,18 +151,41 @@ describe("events: full walks", () => {
 
 describe("events: filters", () => {
   const cases: { name: string; filter: Record<string, unknown>; matches: (e: Event) => boolean }[] = [
-    { name: "city, case-insensitively", filter: { city: "buenos AIRES" }, matches: (e) => e.city.toLowerCase() === "buenos aires" },
-    { name: "city with an underscore taken literally", filter: { city: "BUENOS_aires" }, matches: (e) => e.city === "Buenos_Aires" },
+    {
+      name: "city, case-insensitively",
+      filter: { city: "buenos AIRES" },
+      matches: (e) => e.city.toLowerCase() === "buenos aires",
+    },
+    {
+      name: "city with an underscore taken literally",
+      filter: { city: "BUENOS_aires" },
+      matches: (e) => e.city === "Buenos_Aires",
+    },
     { name: "kinds", filter: { kinds: ["MILONGA", "PRACTICA"] }, matches: (e) => e.kind === "MILONGA" || e.kind === "PRACTICA" },
     {
       name: "date window (startsAfter inclusive, startsBefore exclusive)",
-      filter: { startsAfter: new Date(BASE_TIME + 60 * 3_600_000).toISOString(), startsBefore: new Date(BASE_TIME + 180 * 3_600_000).toISOString() },
+      filter: {
+        startsAfter: new Date(BASE_TIME + 60 * 3_600_000).toISOString(),
+        startsBefore: new Date(BASE_TIME + 180 * 3_600_000).toISOString(),
+      },
       matches: (e) => e.startsAt.getTime() >= BASE_TIME + 60 * 3_600_000 && e.startsAt.getTime() < BASE_TIME + 180 * 3_600_000,
     },
-    { name: "search in title, case-insensitively", filter: { search: "MILONGA 1" }, matches: (e) => e.title.startsWith("milonga 1") },
-    { name: "search with % taken literally", filter: { search: "100%" }, matches: (e) => e.description?.includes("100%") ?? false },
+    {
+      name: "search in title, case-insensitively",
+      filter: { search: "MILONGA 1" },
+      matches: (e) => e.title.startsWith("milonga 1"),
+    },
+    {
+      name: "search with % taken literally",
+      filter: { search: "100%" },
+      matches: (e) => e.description?.includes("100%") ?? false,
+    },
     { name: "search with _ taken literally", filter: { search: "SALON_" }, matches: (e) => e.description === "salon_grande" },
-    { name: "search matching description or title", filter: { search: "o" }, matches: (e) => e.title.includes("o") || (e.description?.toLowerCase().includes("o") ?? false) },
+    {
+      name: "search matching description or title",
+      filter: { search: "o" },
+      matches: (e) => e.title.includes("o") || (e.description?.toLowerCase().includes("o") ?? false),
+    },
   ];
 
   for (const { name, filter, matches } of cases) {
@@ -174,14 +201,25 @@ describe("events: filters", () => {
 
   it("filters by organizer (a global User id)", async () => {
     const organizer = organizers[1]!;
-    const expected = ids(sortEvents(events.filter((e) => e.organizerId === organizer.rawId), "CREATED_AT", "DESC"));
+    const expected = ids(
+      sortEvents(
+        events.filter((e) => e.organizerId === organizer.rawId),
+        "CREATED_AT",
+        "DESC",
+      ),
+    );
     const filter = { organizerId: organizer.id };
     expect(await walkForward(13, { filter, orderBy: { field: "CREATED_AT", direction: "DESC" } })).toEqual(expected);
   });
 
   it("composes filters with AND, under any order", async () => {
     const organizer = organizers[0]!;
-    const filter = { city: "buenos aires", kinds: ["MILONGA", "PRACTICA", "CLASS", "FESTIVAL"], search: "a", organizerId: organizer.id };
+    const filter = {
+      city: "buenos aires",
+      kinds: ["MILONGA", "PRACTICA", "CLASS", "FESTIVAL"],
+      search: "a",
+      organizerId: organizer.id,
+    };
     const matches = (e: Event) =>
       e.city.toLowerCase() === "buenos aires" &&
       ["MILONGA", "PRACTICA", "CLASS", "FESTIVAL"].includes(e.kind) &&
@@ -201,7 +239,11 @@ describe("events: filters", () => {
 
   it("returns an empty connection when nothing matches", async () => {
     const page = await eventsPage({ first: 10, filter: { search: "no such words" } });
-    expect(page).toMatchObject({ totalCount: 0, edges: [], pageInfo: { hasNextPage: false, hasPreviousPage: false, startCursor: null, endCursor: null } });
+    expect(page).toMatchObject({
+      totalCount: 0,
+      edges: [],
+      pageInfo: { hasNextPage: false, hasPreviousPage: false, startCursor: null, endCursor: null },
+    });
   });
 
   it("refuses an organizerId that is not a User id, naming the field", async () => {
@@ -247,7 +289,14 @@ describe("events: arguments and cursors", () => {
     const valid = (await eventsPage({ first: 1 })).pageInfo.endCursor!;
     const [name, , id] = JSON.parse(Buffer.from(valid, "base64url").toString());
     const forged = (value: unknown) => Buffer.from(JSON.stringify(value)).toString("base64url");
-    for (const after of ["garbage", "", forged({ a: 1 }), forged([name, "not a date", id]), forged([name, 12, id]), forged([name, new Date().toISOString(), "not-a-uuid"])]) {
+    for (const after of [
+      "garbage",
+      "",
+      forged({ a: 1 }),
+      forged([name, "not a date", id]),
+      forged([name, 12, id]),
+      forged([name, new Date().toISOString(), "not-a-uuid"]),
+    ]) {
       const error = onlyError(await server.gql(EVENTS, { first: 1, after }));
       expect(error.extensions).toMatchObject({ code: "BAD_USER_INPUT", issues: [{ path: "after" }] });
     }

@@ -14,7 +14,11 @@ beforeAll(async () => {
   const organizers = await Promise.all([1, 2, 3, 4, 5].map(() => createUser(server, { role: "ORGANIZER" })));
   viewer = await createUser(server);
   const attendeeIds = [viewer.rawId, ...organizers.map((o) => o.rawId)];
-  const events = await insertEvents(server, organizers.map((o) => o.rawId), 150);
+  const events = await insertEvents(
+    server,
+    organizers.map((o) => o.rawId),
+    150,
+  );
   // Every event has 0..5 attendees (the viewer among them for some), so the counts differ.
   await server.app.services.prisma.attendance.createMany({
     data: events.flatMap((event, index) => attendeeIds.slice(0, index % 7).map((userId) => ({ eventId: event.id, userId }))),
@@ -114,7 +118,10 @@ describe("columns read per page", () => {
   const eventStatements = (statements: string[]) => statements.filter((sql) => /FROM ("public"\.)?"Event"/.test(sql));
 
   it("reads only the columns the selection needs, and never a password hash", async () => {
-    const { statements } = await countStatements("{ events(first: 5) { edges { node { title organizer { displayName } } } } }", {});
+    const { statements } = await countStatements(
+      "{ events(first: 5) { edges { node { title organizer { displayName } } } } }",
+      {},
+    );
     const [page] = eventStatements(statements);
     expect(page).toContain('"title"');
     expect(page).not.toContain('"description"');
@@ -123,7 +130,8 @@ describe("columns read per page", () => {
   });
 
   it("answers every field through aliases and fragments as a whole-row read does", async () => {
-    const fields = "id title description kind startsAt endsAt timezone city venue createdAt updatedAt organizer { id } attendeeCount";
+    const fields =
+      "id title description kind startsAt endsAt timezone city venue createdAt updatedAt organizer { id } attendeeCount";
     const query = `query {
       events(first: 7, orderBy: { field: CREATED_AT, direction: DESC }) { edges { node { ...Details ... on Node { id } heading: title } } }
       eventsPage(pageSize: 7) { items { ... on Event { ${fields} } } }
@@ -143,6 +151,10 @@ describe("columns read per page", () => {
     const { schema } = await import("../src/schema/index.js");
     const { EVENT_FIELD_COLUMNS } = await import("../src/schema/events.js");
     const eventType = schema.getType("Event") as import("graphql").GraphQLObjectType;
-    expect(Object.keys(EVENT_FIELD_COLUMNS).filter((f) => f !== "__typename").sort()).toEqual(Object.keys(eventType.getFields()).sort());
+    expect(
+      Object.keys(EVENT_FIELD_COLUMNS)
+        .filter((f) => f !== "__typename")
+        .sort(),
+    ).toEqual(Object.keys(eventType.getFields()).sort());
   });
 });

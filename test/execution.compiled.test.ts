@@ -17,7 +17,11 @@ describe("compiled execution", () => {
   it("keeps locations and path on resolver errors", async () => {
     const result = await server.gql("{\n  rooms { slug }\n  me { id }\n}");
     expect(result.errors).toHaveLength(1);
-    expect(result.errors![0]).toMatchObject({ path: ["me"], locations: [{ line: 3, column: 3 }], extensions: { code: "UNAUTHENTICATED" } });
+    expect(result.errors![0]).toMatchObject({
+      path: ["me"],
+      locations: [{ line: 3, column: 3 }],
+      extensions: { code: "UNAUTHENTICATED" },
+    });
     expect(result.data.rooms.length).toBeGreaterThan(0);
   });
 
@@ -28,7 +32,9 @@ describe("compiled execution", () => {
     const body = (await response.json()) as GraphQLResponse;
     expect(body.data).toBeUndefined();
     expect(body.errors![0]!.extensions.code).toBe("BAD_USER_INPUT");
-    expect(body.errors![0]!.message).toMatch(/^Variable "\$s" got invalid value "not-a-date"; DateTime must be an ISO-8601 string/);
+    expect(body.errors![0]!.message).toMatch(
+      /^Variable "\$s" got invalid value "not-a-date"; DateTime must be an ISO-8601 string/,
+    );
     expect(body.errors![0]).toMatchObject({ locations: [{ line: 1, column: 8 }] });
 
     // The same document with a good value runs (compiled and cached per document).
@@ -40,7 +46,9 @@ describe("compiled execution", () => {
   });
 
   it("applies an input field's default when a variable leaves it out", async () => {
-    const result = await server.gql("query ($o: EventOrder) { events(first: 1, orderBy: $o) { totalCount } }", { o: { field: "TITLE" } });
+    const result = await server.gql("query ($o: EventOrder) { events(first: 1, orderBy: $o) { totalCount } }", {
+      o: { field: "TITLE" },
+    });
     expect(result.errors).toBeUndefined();
   });
 
@@ -57,7 +65,10 @@ describe("compiled execution", () => {
     );
     expect(result.data).toBeNull();
     expect(result.errors).toHaveLength(1);
-    const messages = await server.gql(`query ($slug: String!) { room(slug: $slug) { messages(first: 5) { edges { node { id } } } } }`, { slug: room });
+    const messages = await server.gql(
+      `query ($slug: String!) { room(slug: $slug) { messages(first: 5) { edges { node { id } } } } }`,
+      { slug: room },
+    );
     expect(messages.data.room.messages.edges).toEqual([]);
   });
 

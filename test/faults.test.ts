@@ -179,19 +179,32 @@ describe("a resolver or a subscription source that throws", () => {
           const body = await response.json();
           expect(body.data).toBeNull();
           expect(body.errors).toHaveLength(1);
-          expect(body.errors[0]).toMatchObject({ message: "Unexpected error.", path: ["events", "totalCount"], extensions: { code: "INTERNAL_SERVER_ERROR", statusCode: 500 } });
+          expect(body.errors[0]).toMatchObject({
+            message: "Unexpected error.",
+            path: ["events", "totalCount"],
+            extensions: { code: "INTERNAL_SERVER_ERROR", statusCode: 500 },
+          });
           const requestId = body.errors[0].extensions.requestId;
-          expect(server.logs.some((line) => line.includes(requestId) && line.includes("Cannot return null for non-nullable field"))).toBe(true);
+          expect(
+            server.logs.some((line) => line.includes(requestId) && line.includes("Cannot return null for non-nullable field")),
+          ).toBe(true);
         }
         const overSocket = await wsOnce(client, "{ events(first: 3) { totalCount } }");
-        expect(overSocket.errors?.[0]).toMatchObject({ message: "Unexpected error.", extensions: { code: "INTERNAL_SERVER_ERROR" } });
+        expect(overSocket.errors?.[0]).toMatchObject({
+          message: "Unexpected error.",
+          extensions: { code: "INTERNAL_SERVER_ERROR" },
+        });
         const requestId = overSocket.errors![0]!.extensions.requestId;
-        expect(server.logs.some((line) => line.includes(requestId) && line.includes("Cannot return null for non-nullable field"))).toBe(true);
+        expect(
+          server.logs.some((line) => line.includes(requestId) && line.includes("Cannot return null for non-nullable field")),
+        ).toBe(true);
       });
       // Documents that do not parse or validate keep their codes.
       expect((await server.gql("{ events(first: 3) { totalCount ")).errors?.[0]?.extensions.code).toBe("GRAPHQL_PARSE_FAILED");
       expect((await server.gql("{ events(first: 3) { nope } }")).errors?.[0]?.extensions.code).toBe("GRAPHQL_VALIDATION_FAILED");
-      expect((await wsOnce(client, "{ events(first: 3) { nope } }")).errors?.[0]?.extensions.code).toBe("GRAPHQL_VALIDATION_FAILED");
+      expect((await wsOnce(client, "{ events(first: 3) { nope } }")).errors?.[0]?.extensions.code).toBe(
+        "GRAPHQL_VALIDATION_FAILED",
+      );
     } finally {
       await client.dispose();
     }
@@ -262,14 +275,19 @@ describe("a resolver or a subscription source that throws", () => {
     const client = wsClient(server, { authorization: `Bearer ${user.accessToken}` });
     try {
       await withPatched(rooms, "roomEvents", withBrokenEvent, async () => {
-        const results = await new Promise<{ data?: unknown; errors?: { message: string; extensions: Record<string, unknown> }[] }[]>((resolve, reject) => {
+        const results = await new Promise<
+          { data?: unknown; errors?: { message: string; extensions: Record<string, unknown> }[] }[]
+        >((resolve, reject) => {
           const received: never[] = [];
           const stop = client.subscribe(
             { query: 'subscription { roomEvents(room: "general") { __typename ... on MessagePosted { message { id } } } }' },
             {
               next: (value) => {
                 received.push(value as never);
-                if (received.length === 2) (stop(), resolve(received));
+                if (received.length === 2) {
+                  stop();
+                  resolve(received);
+                }
               },
               error: reject,
               complete: () => reject(new Error("completed early")),
@@ -278,7 +296,10 @@ describe("a resolver or a subscription source that throws", () => {
         });
         const [broken, next] = results;
         expect(broken!.errors).toHaveLength(1);
-        expect(broken!.errors![0]).toMatchObject({ message: "Unexpected error.", extensions: { code: "INTERNAL_SERVER_ERROR", statusCode: 500 } });
+        expect(broken!.errors![0]).toMatchObject({
+          message: "Unexpected error.",
+          extensions: { code: "INTERNAL_SERVER_ERROR", statusCode: 500 },
+        });
         expect(broken!.errors![0]!.extensions.requestId).toEqual(expect.any(String));
         expect(server.logs.some((line) => line.includes("Cannot return null for non-nullable field"))).toBe(true);
         expect(next).toEqual({ data: { roomEvents: { __typename: "MemberJoined" } } });

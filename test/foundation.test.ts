@@ -98,10 +98,9 @@ describe("standard errors", () => {
   });
 
   it("BAD_USER_INPUT for a malformed DateTime variable", async () => {
-    const result = await server.gql(
-      "query ($f: EventFilter) { events(first: 1, filter: $f) { totalCount } }",
-      { f: { startsAfter: "yesterday" } },
-    );
+    const result = await server.gql("query ($f: EventFilter) { events(first: 1, filter: $f) { totalCount } }", {
+      f: { startsAfter: "yesterday" },
+    });
     expect(result.errors![0].extensions.code).toMatch(/BAD_USER_INPUT|GRAPHQL_VALIDATION_FAILED/);
   });
 });

@@ -45,9 +45,13 @@ describe("GraphQL over HTTP (graphql-http audits)", () => {
     const url = `${server.url}?query=${encodeURIComponent("{ __typename }")}`;
     const plain = await fetch(url, { headers: { accept: "application/graphql-response+json" } });
     expect(plain.status).toBe(200);
-    const foreign = await fetch(url, { headers: { accept: "application/graphql-response+json", origin: "https://evil.example" } });
+    const foreign = await fetch(url, {
+      headers: { accept: "application/graphql-response+json", origin: "https://evil.example" },
+    });
     expect(foreign.status).toBe(403);
-    const refused = await fetch(url, { headers: { accept: "application/graphql-response+json", "sec-fetch-site": "cross-site" } });
+    const refused = await fetch(url, {
+      headers: { accept: "application/graphql-response+json", "sec-fetch-site": "cross-site" },
+    });
     expect(refused.status).toBe(403);
     const body = await refused.json();
     expect(body.errors[0].extensions).toMatchObject({ code: "FORBIDDEN", statusCode: 403 });
@@ -75,7 +79,9 @@ describe("requests refused before any GraphQL work", () => {
   const refusal = async (response: Response) => ({ status: response.status, error: (await response.json()).errors[0] });
 
   it("carry the code matching their HTTP status", async () => {
-    const put = await refusal(await fetch(server.url, { method: "PUT", headers: { "content-type": "application/json" }, body: "{}" }));
+    const put = await refusal(
+      await fetch(server.url, { method: "PUT", headers: { "content-type": "application/json" }, body: "{}" }),
+    );
     expect(put.status).toBe(405);
     expect(put.error.extensions).toMatchObject({ code: "METHOD_NOT_ALLOWED", statusCode: 405 });
     // Without a body or content type too (not a CSRF refusal: only GET and POST are served).
@@ -111,7 +117,11 @@ describe("CORS allow-list (CORS_ORIGINS)", () => {
   const preflight = (origin: string) =>
     fetch(server.url, {
       method: "OPTIONS",
-      headers: { origin, "access-control-request-method": "POST", "access-control-request-headers": "content-type,authorization" },
+      headers: {
+        origin,
+        "access-control-request-method": "POST",
+        "access-control-request-headers": "content-type,authorization",
+      },
     });
 
   it("answers a listed origin's preflight with that origin only, no credentials", async () => {
@@ -139,14 +149,20 @@ describe("CORS allow-list (CORS_ORIGINS)", () => {
   it("with CORS_ORIGINS empty: any origin in development, none in production", async () => {
     const development = await startTestServer({ env: { NODE_ENV: "development" } });
     try {
-      const response = await fetch(development.url, { method: "OPTIONS", headers: { origin: "http://localhost:5173", "access-control-request-method": "POST" } });
+      const response = await fetch(development.url, {
+        method: "OPTIONS",
+        headers: { origin: "http://localhost:5173", "access-control-request-method": "POST" },
+      });
       expect(response.headers.get("access-control-allow-origin")).toBe("http://localhost:5173");
     } finally {
       await development.stop();
     }
     const production = await startTestServer({ env: { NODE_ENV: "production", JWT_SECRET: TEST_JWT_SECRET } });
     try {
-      const response = await fetch(production.url, { method: "OPTIONS", headers: { origin: "http://localhost:5173", "access-control-request-method": "POST" } });
+      const response = await fetch(production.url, {
+        method: "OPTIONS",
+        headers: { origin: "http://localhost:5173", "access-control-request-method": "POST" },
+      });
       expect(response.headers.get("access-control-allow-origin")).toBeNull();
     } finally {
       await production.stop();

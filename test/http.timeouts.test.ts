@@ -70,7 +70,9 @@ describe("HTTP connection timeouts", () => {
   });
 
   it("closes a connection whose body trickles in past the request timeout, even though bytes keep coming", async () => {
-    const conn = await openRaw(`POST /graphql HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{`);
+    const conn = await openRaw(
+      `POST /graphql HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{`,
+    );
     const trickle = setInterval(() => conn.socket.writable && conn.socket.write(" "), 100);
     const after = await conn.closedAfter.finally(() => clearInterval(trickle));
     expect(after).toBeLessThan(TIMEOUTS.requestTimeoutMs + INTERVAL + SLACK_MS);

@@ -39,7 +39,10 @@ describe("identity", () => {
         await refusal(identity.viewerFromAuthorization(authorization)),
       );
     }
-    expect(await refusal(identity.viewerFromAuthorization("Bearer expired"))).toEqual({ code: "TOKEN_EXPIRED", message: "Access token expired" });
+    expect(await refusal(identity.viewerFromAuthorization("Bearer expired"))).toEqual({
+      code: "TOKEN_EXPIRED",
+      message: "Access token expired",
+    });
     expect((await refusal(identity.viewerFromAuthorization("Basic abc")))?.code).toBe("INVALID_TOKEN");
   });
 

@@ -23,7 +23,14 @@ const LIST = `query ($filter: EventFilter, $after: String, $orderBy: EventOrder)
   events(first: 2, filter: $filter, after: $after, orderBy: $orderBy) { edges { node { id } } } }`;
 const MINE = `query ($id: ID) { eventsPage(filter: { organizerId: $id }) { total } }`;
 const CREATE_EVENT = `mutation ($i: CreateEventInput!) { createEvent(input: $i) { id } }`;
-const EVENT = { title: "Milonga", kind: "MILONGA", startsAt: "2027-03-14T21:00:00.000Z", endsAt: "2027-03-15T02:00:00.000Z", timezone: "Europe/Paris", city: "Paris" };
+const EVENT = {
+  title: "Milonga",
+  kind: "MILONGA",
+  startsAt: "2027-03-14T21:00:00.000Z",
+  endsAt: "2027-03-15T02:00:00.000Z",
+  timezone: "Europe/Paris",
+  city: "Paris",
+};
 
 function expectRefused(result: GraphQLResponse, message: RegExp) {
   expect(result.errors?.length).toBeGreaterThan(0);
@@ -53,14 +60,29 @@ describe.each([
 
     const email = `edge-${Date.now()}-${Math.random()}@example.com`;
     const REGISTER = `mutation ($i: RegisterInput!) { register(input: $i) { user { id } } }`;
-    expectRefused(await server.gql(REGISTER, { i: { email, password: "a long enough password", displayName: text } }), ILL_FORMED);
-    expect((await server.gql(REGISTER, { i: { email, password: "a long enough password", displayName: "Tango" } })).errors).toBeUndefined();
+    expectRefused(
+      await server.gql(REGISTER, { i: { email, password: "a long enough password", displayName: text } }),
+      ILL_FORMED,
+    );
+    expect(
+      (await server.gql(REGISTER, { i: { email, password: "a long enough password", displayName: "Tango" } })).errors,
+    ).toBeUndefined();
 
-    expectRefused(await server.gql(CREATE_ROOM, { input: { slug: `edge-${Date.now()}`, name: text } }, as(organizer)), ILL_FORMED);
+    expectRefused(
+      await server.gql(CREATE_ROOM, { input: { slug: `edge-${Date.now()}`, name: text } }, as(organizer)),
+      ILL_FORMED,
+    );
     const room = await createRoom(server, organizer.accessToken);
     expectRefused(await server.gql(SEND_MESSAGE, { input: { room, text } }, as(organizer)), ILL_FORMED);
-    expectRefused(await server.gql(SEND_MESSAGE, { input: { room, text: "hello", clientMessageId: text } }, as(organizer)), ILL_FORMED);
-    const messages = await server.gql<any>(`query ($slug: String!) { room(slug: $slug) { messages(first: 5) { edges { node { id } } } } }`, { slug: room }, as(organizer));
+    expectRefused(
+      await server.gql(SEND_MESSAGE, { input: { room, text: "hello", clientMessageId: text } }, as(organizer)),
+      ILL_FORMED,
+    );
+    const messages = await server.gql<any>(
+      `query ($slug: String!) { room(slug: $slug) { messages(first: 5) { edges { node { id } } } } }`,
+      { slug: room },
+      as(organizer),
+    );
     expect(messages.data.room.messages.edges).toEqual([]);
   });
 });
@@ -76,7 +98,10 @@ describe("a cursor key no row can have", () => {
   const INVALID_CURSOR = /after: is not a valid cursor/;
 
   it("text with NUL, or an instant outside years 0001–9999, is an invalid events cursor", async () => {
-    expectRefused(await server.gql(LIST, { after: cursorOf(["event:TITLE:ASC", "tan\u0000go", SOME_UUID]), orderBy: { field: "TITLE" } }), INVALID_CURSOR);
+    expectRefused(
+      await server.gql(LIST, { after: cursorOf(["event:TITLE:ASC", "tan\u0000go", SOME_UUID]), orderBy: { field: "TITLE" } }),
+      INVALID_CURSOR,
+    );
     for (const key of ["0000-12-31T23:00:00.000Z", "+010000-01-01T00:00:00.000Z"]) {
       expectRefused(await server.gql(LIST, { after: cursorOf(["event:STARTS_AT:ASC", key, SOME_UUID]) }), INVALID_CURSOR);
     }
@@ -85,9 +110,17 @@ describe("a cursor key no row can have", () => {
   it("a sequence number beyond int8 is an invalid messages cursor", async () => {
     const room = await createRoom(server, organizer.accessToken);
     const MESSAGES = `query ($slug: String!, $after: String) { room(slug: $slug) { messages(first: 2, after: $after) { edges { node { id } } } } }`;
-    const valid = await server.gql(MESSAGES, { slug: room, after: cursorOf(["messages", "9223372036854775807", SOME_UUID]) }, as(organizer));
+    const valid = await server.gql(
+      MESSAGES,
+      { slug: room, after: cursorOf(["messages", "9223372036854775807", SOME_UUID]) },
+      as(organizer),
+    );
     expect(valid.errors).toBeUndefined();
-    const beyond = await server.gql(MESSAGES, { slug: room, after: cursorOf(["messages", "9223372036854775808", SOME_UUID]) }, as(organizer));
+    const beyond = await server.gql(
+      MESSAGES,
+      { slug: room, after: cursorOf(["messages", "9223372036854775808", SOME_UUID]) },
+      as(organizer),
+    );
     expect(beyond.errors?.[0]).toMatchObject({ extensions: { code: "BAD_USER_INPUT" } });
   });
 });
@@ -99,7 +132,10 @@ describe("an instant outside years 0001–9999 in UTC", () => {
     for (const startsAfter of ["0000-01-01T00:00:00Z", "0001-01-01T00:00:00+01:00", "9999-12-31T23:59:59-14:00"]) {
       expectRefused(await server.gql(LIST, { filter: { startsAfter } }), OUT_OF_RANGE);
     }
-    expect((await server.gql(LIST, { filter: { startsAfter: "0001-01-01T00:00:00Z", startsBefore: "9999-12-31T23:59:59.999Z" } })).errors).toBeUndefined();
+    expect(
+      (await server.gql(LIST, { filter: { startsAfter: "0001-01-01T00:00:00Z", startsBefore: "9999-12-31T23:59:59.999Z" } }))
+        .errors,
+    ).toBeUndefined();
   });
 
   it("is refused for an event, and nothing is stored", async () => {

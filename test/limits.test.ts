@@ -13,8 +13,7 @@ import { countServiceCalls } from "./helpers/serviceCalls.js";
 import { createUser } from "./helpers/users.js";
 import { hasPostgres } from "./helpers/services.js";
 
-const aliases = (n: number, field = "rooms { slug }") =>
-  Array.from({ length: n }, (_, i) => `a${i}: ${field}`).join(" ");
+const aliases = (n: number, field = "rooms { slug }") => Array.from({ length: n }, (_, i) => `a${i}: ${field}`).join(" ");
 
 /** Abusive documents, each over exactly one limit. */
 const ABUSE: Record<keyof QueryLimits, { query: string; variables?: Record<string, unknown>; code: string }> = {
@@ -68,7 +67,7 @@ describe("query limits on a running server (development settings)", () => {
   let server: TestServer;
   let counter: ReturnType<typeof countServiceCalls>;
   const statements: string[] = [];
-  let stopListening = () => undefined as void;
+  let stopListening: () => void = () => undefined;
   beforeAll(async () => {
     server = await startTestServer({ env: { NODE_ENV: "development" } });
     stopListening = server.app.services.db.onStatement((sql) => statements.push(sql));
@@ -97,7 +96,7 @@ describe("query limits on a running server (development settings)", () => {
 
   it("counts resolver data access and SQL statements (control for the tests below)", async () => {
     resetCounts();
-    await server.gql('{ events(first: 1) { totalCount } }');
+    await server.gql("{ events(first: 1) { totalCount } }");
     expect(counter.calls.filter((c) => !beforeResolvers(c)).length).toBeGreaterThan(0);
     expect(statements.length).toBeGreaterThan(0);
   });
@@ -292,7 +291,11 @@ describe.skipIf(!hasPostgres)("execution timeout (EXECUTION_TIMEOUT_MS)", () => 
     await locker.query('LOCK TABLE "Room" IN ACCESS EXCLUSIVE MODE');
     let created: Promise<GraphQLResponse>;
     try {
-      created = server.gql(`mutation ($slug: String!) { createRoom(input: { slug: $slug, name: "Timed" }) { slug } }`, { slug }, { token: organizer.accessToken });
+      created = server.gql(
+        `mutation ($slug: String!) { createRoom(input: { slug: $slug, name: "Timed" }) { slug } }`,
+        { slug },
+        { token: organizer.accessToken },
+      );
       await new Promise((resolve) => setTimeout(resolve, 800)); // well past the 300 ms limit
     } finally {
       await locker.query("ROLLBACK");
@@ -309,7 +312,10 @@ describe.skipIf(!hasPostgres)("execution timeout (EXECUTION_TIMEOUT_MS)", () => 
     try {
       const received = new Promise<string>((resolve, reject) => {
         client.subscribe(
-          { query: 'subscription { roomEvents(room: "general", excludeSelf: true) { ... on MessagePosted { message { text } } } }' },
+          {
+            query:
+              'subscription { roomEvents(room: "general", excludeSelf: true) { ... on MessagePosted { message { text } } } }',
+          },
           {
             next: (value) => {
               const text = (value.data as any)?.roomEvents?.message?.text;

@@ -22,10 +22,9 @@ it("never logs a password, an access or refresh token, or an Authorization heade
   const wrongPassword = `${user.password}-but-wrong`;
   const secrets: string[] = [user.password, wrongPassword, user.accessToken, user.refreshToken];
 
-  const login = await server.gql(
-    `mutation Login($input: LoginInput!) { login(input: $input) { ${AUTH_FIELDS} } }`,
-    { input: { email: user.email, password: user.password } },
-  );
+  const login = await server.gql(`mutation Login($input: LoginInput!) { login(input: $input) { ${AUTH_FIELDS} } }`, {
+    input: { email: user.email, password: user.password },
+  });
   expect(login.errors).toBeUndefined();
   const { accessToken, refreshToken } = login.data.login;
   secrets.push(accessToken, refreshToken, `Bearer ${accessToken}`);
@@ -50,7 +49,10 @@ it("never logs a password, an access or refresh token, or an Authorization heade
   try {
     const viaSocket = await new Promise<any>((resolve, reject) => {
       let value: unknown;
-      client.subscribe({ query: "query SocketMe { me { id } }" }, { next: (v) => (value = v), error: reject, complete: () => resolve(value) });
+      client.subscribe(
+        { query: "query SocketMe { me { id } }" },
+        { next: (v) => (value = v), error: reject, complete: () => resolve(value) },
+      );
     });
     expect(viaSocket.data.me.id).toBe(user.id);
   } finally {

@@ -1,6 +1,5 @@
 // Response time, per-operation logs and /metrics, through real HTTP requests and sockets.
 // Thresholds are set to 0 through the environment instead of making anything slow.
-import type { Client } from "graphql-ws";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { wsClient, wsOnce } from "./helpers/graphqlWs.js";
 import { startTestServer, type TestServer } from "./helpers/server.js";
@@ -58,7 +57,12 @@ describe("with SLOW_OPERATION_MS=0 and METRICS_TOKEN set", () => {
   });
 
   it("sends X-Response-Time from every other route too: health, readiness, metrics, not found", async () => {
-    for (const [path, status] of [["/health", 200], ["/ready", 200], ["/metrics", 401], ["/nowhere", 404]] as const) {
+    for (const [path, status] of [
+      ["/health", 200],
+      ["/ready", 200],
+      ["/metrics", 401],
+      ["/nowhere", 404],
+    ] as const) {
       const response = await fetch(new URL(path, server.url));
       expect(response.status, path).toBe(status);
       expect(response.headers.get("x-response-time"), path).toMatch(/^\d+\.\dms$/);
@@ -139,11 +143,20 @@ describe("with SLOW_OPERATION_MS=0 and METRICS_TOKEN set", () => {
     const rooms = { operation_name: "Rooms", operation_type: "query", transport: "http" };
     expect(sample(text, "mundo_graphql_operation_duration_seconds_count", rooms)).toBeGreaterThanOrEqual(2);
     expect(sample(text, "mundo_graphql_operation_duration_seconds_bucket", { ...rooms, le: "+Inf" })).toBeGreaterThanOrEqual(2);
-    expect(sample(text, "mundo_graphql_errors_total", { code: "UNAUTHENTICATED", operation_type: "query" })).toBeGreaterThanOrEqual(1);
-    expect(sample(text, "mundo_graphql_errors_total", { code: "GRAPHQL_PARSE_FAILED", operation_type: "unknown" })).toBeGreaterThanOrEqual(1);
+    expect(
+      sample(text, "mundo_graphql_errors_total", { code: "UNAUTHENTICATED", operation_type: "query" }),
+    ).toBeGreaterThanOrEqual(1);
+    expect(
+      sample(text, "mundo_graphql_errors_total", { code: "GRAPHQL_PARSE_FAILED", operation_type: "unknown" }),
+    ).toBeGreaterThanOrEqual(1);
     expect(sample(text, "process_cpu_user_seconds_total")).toBeGreaterThan(0);
     expect(sample(text, "nodejs_heap_size_used_bytes")).toBeGreaterThan(0);
-    for (const name of ["mundo_rate_limit_rejections_total", "mundo_messages_sent_total", "mundo_graphql_active_subscriptions", "mundo_room_members"]) {
+    for (const name of [
+      "mundo_rate_limit_rejections_total",
+      "mundo_messages_sent_total",
+      "mundo_graphql_active_subscriptions",
+      "mundo_room_members",
+    ]) {
       expect(text).toContain(`# TYPE ${name} `);
     }
   });
@@ -168,7 +181,10 @@ describe("with SLOW_OPERATION_MS=0 and METRICS_TOKEN set", () => {
 
       // One the resolver refuses (no such room) ends at once; one whose socket closes ends with it.
       const refused = await new Promise<unknown>((resolve) =>
-        client.subscribe({ query: 'subscription { roomEvents(room: "no-such-room") { __typename } }' }, { next: resolve, error: resolve, complete: () => undefined }),
+        client.subscribe(
+          { query: 'subscription { roomEvents(room: "no-such-room") { __typename } }' },
+          { next: resolve, error: resolve, complete: () => undefined },
+        ),
       );
       expect(refused).toMatchObject({ errors: [{ extensions: { code: "NOT_FOUND" } }] });
       client.subscribe(
@@ -216,7 +232,7 @@ describe("with SLOW_OPERATION_ALERT_MS=0 and no METRICS_TOKEN", () => {
   afterAll(() => server?.stop());
 
   it("raises an error-level alert with name, type and duration", async () => {
-    await server.post({ query: "mutation SignOut { logout(refreshToken: \"not-a-token\") }" }, { "x-request-id": "obs-alert" });
+    await server.post({ query: 'mutation SignOut { logout(refreshToken: "not-a-token") }' }, { "x-request-id": "obs-alert" });
     const [line] = logLines(server, /^slow operation alert: mutation SignOut/);
     expect(line).toMatchObject({
       level: 50,

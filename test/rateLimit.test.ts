@@ -48,7 +48,11 @@ describe("a refused call", () => {
     const user = await createUser(server);
     const client = freshClient();
     for (let i = 0; i < 5; i++) await send(server, wrongLogin(user.email), client);
-    const answer = await send(server, { query: LOGIN, variables: { input: { email: user.email, password: user.password } } }, client);
+    const answer = await send(
+      server,
+      { query: LOGIN, variables: { input: { email: user.email, password: user.password } } },
+      client,
+    );
     expect(answer.status).toBe(429);
     expect(rateLimitErrors(answer)).toHaveLength(1);
   });
@@ -104,7 +108,11 @@ describe("exactness", () => {
   it("answers 429 to a document whose every root field was refused", async () => {
     const client = freshClient();
     for (let i = 0; i < 5; i++) await send(server, wrongLogin(), client);
-    const answer = await send(server, { query: `mutation { again: login(input: { email: "a@b.test", password: "x" }) { accessToken } }` }, client);
+    const answer = await send(
+      server,
+      { query: `mutation { again: login(input: { email: "a@b.test", password: "x" }) { accessToken } }` },
+      client,
+    );
     expect(answer.status).toBe(429);
     expect(answer.retryAfter).toBe(String(rateLimitErrors(answer)[0]!.extensions.retryAfter));
   });

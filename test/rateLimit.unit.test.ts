@@ -158,8 +158,12 @@ describe("applyRateLimitDirective", () => {
   const build = (field: string) => applyRateLimitDirective(buildSchema(sdl(field)));
 
   it("rejects a malformed directive when the schema is built", () => {
-    expect(() => build('ping: Int @rateLimit(max: 0, window: "1m")')).toThrow("@rateLimit on Query.ping: max must be a positive integer");
-    expect(() => build('ping: Int @rateLimit(max: 2, window: "soon")')).toThrow('window must be a duration such as 10s or 15m, got "soon"');
+    expect(() => build('ping: Int @rateLimit(max: 0, window: "1m")')).toThrow(
+      "@rateLimit on Query.ping: max must be a positive integer",
+    );
+    expect(() => build('ping: Int @rateLimit(max: 2, window: "soon")')).toThrow(
+      'window must be a duration such as 10s or 15m, got "soon"',
+    );
     expect(() => build('ping(room: String): Int @rateLimit(max: 2, window: "1m", identityArgs: ["rom"])')).toThrow(
       'identityArgs names "rom", which is no argument',
     );
@@ -216,7 +220,10 @@ describe("withinFailureBudgets", () => {
     { key: "account", rule: { max: 5, windowMs: 60_000 } },
   ];
   const wrong = new Error("wrong password");
-  const options = { isFailure: (error: unknown) => error === wrong, refusal: (ms: number) => new Error(`refused, retry in ${ms} ms`) };
+  const options = {
+    isFailure: (error: unknown) => error === wrong,
+    refusal: (ms: number) => new Error(`refused, retry in ${ms} ms`),
+  };
   const fail = () => Promise.reject(wrong);
 
   it("lets no more concurrent attempts run than the budget allows", async () => {
@@ -227,7 +234,9 @@ describe("withinFailureBudgets", () => {
       await new Promise((resolve) => setTimeout(resolve, 10));
       throw wrong;
     };
-    const outcomes = await Promise.allSettled(Array.from({ length: 20 }, () => withinFailureBudgets(store, budgets, attempt, options)));
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: 20 }, () => withinFailureBudgets(store, budgets, attempt, options)),
+    );
     expect(ran).toBe(2);
     expect(outcomes.filter((o) => o.status === "rejected" && o.reason === wrong)).toHaveLength(2);
   });
@@ -235,7 +244,9 @@ describe("withinFailureBudgets", () => {
   it("gives the slots back when the attempt succeeds or fails in a way that does not count", async () => {
     const store = new MemoryRateLimitStore();
     await expect(withinFailureBudgets(store, budgets, async () => "ok", options)).resolves.toBe("ok");
-    await expect(withinFailureBudgets(store, budgets, () => Promise.reject(new Error("disabled")), options)).rejects.toThrow("disabled");
+    await expect(withinFailureBudgets(store, budgets, () => Promise.reject(new Error("disabled")), options)).rejects.toThrow(
+      "disabled",
+    );
     await expect(withinFailureBudgets(store, budgets, fail, options)).rejects.toBe(wrong);
     await expect(withinFailureBudgets(store, budgets, fail, options)).rejects.toBe(wrong);
     await expect(withinFailureBudgets(store, budgets, fail, options)).rejects.toThrow(/^refused, retry in \d+ ms$/);

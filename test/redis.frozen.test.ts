@@ -34,11 +34,18 @@ describe.skipIf(!hasPostgres || !redisServerBinary)("a frozen Redis", () => {
     redis.freeze();
     try {
       const started = Date.now();
-      const sent = await server.gql(SEND_MESSAGE, { input: { room: slug, text: "while Redis is frozen" } }, { token: organizer.accessToken });
+      const sent = await server.gql(
+        SEND_MESSAGE,
+        { input: { room: slug, text: "while Redis is frozen" } },
+        { token: organizer.accessToken },
+      );
       // A correctness bound, not a benchmark: without a command timeout this waits for Redis forever.
       expect(Date.now() - started).toBeLessThan(10_000);
       expect(sent.errors).toBeUndefined();
-      const history = await server.gql(`query ($slug: String!) { room(slug: $slug) { messages(last: 1) { edges { node { id text } } } } }`, { slug });
+      const history = await server.gql(
+        `query ($slug: String!) { room(slug: $slug) { messages(last: 1) { edges { node { id text } } } } }`,
+        { slug },
+      );
       expect(history.data.room.messages.edges.map((e: { node: { id: string; text: string } }) => e.node)).toEqual([
         { id: sent.data.sendMessage.messageId, text: "while Redis is frozen" },
       ]);

@@ -71,7 +71,10 @@ describe.skipIf(!hasPostgres || !redisServerBinary)("delivery through Redis faul
   /** `perInstance` users subscribed to the room's events on each of a and b (past their own MemberJoined). */
   async function listenOnBoth(slug: string, perInstance = 2): Promise<Listener[]> {
     const listeners: Listener[] = [];
-    for (const [on, server] of [["a", a], ["b", b]] as const) {
+    for (const [on, server] of [
+      ["a", a],
+      ["b", b],
+    ] as const) {
       for (let i = 0; i < perInstance; i++) {
         listeners.push({ on, events: (await joinRoom(server, await createUser(a), slug)).events });
       }
@@ -100,7 +103,8 @@ describe.skipIf(!hasPostgres || !redisServerBinary)("delivery through Redis faul
     const history = await stored(slug);
     expect(history).toEqual(expect.arrayContaining(receipts));
     await vi.waitFor(() => {
-      for (const listener of listeners) expect(received(listener).length, `listener on ${listener.on}`).toBeGreaterThanOrEqual(history.length);
+      for (const listener of listeners)
+        expect(received(listener).length, `listener on ${listener.on}`).toBeGreaterThanOrEqual(history.length);
     }, DELIVERED);
     await sleep(1500);
     for (const listener of listeners) expect(received(listener), `listener on ${listener.on}`).toEqual(history);
@@ -136,7 +140,8 @@ describe.skipIf(!hasPostgres || !redisServerBinary)("delivery through Redis faul
     const listeners = await listenOnBoth(slug);
     const sender = await createUser(a);
     const receipts: string[] = [];
-    const post = async (server: TestServer, text: string) => receipts.push((await send(server, sender.accessToken, slug, text)).messageId);
+    const post = async (server: TestServer, text: string) =>
+      receipts.push((await send(server, sender.accessToken, slug, text)).messageId);
 
     interceptPublishes("[lost]", null);
     await post(a, "one");

@@ -43,7 +43,11 @@ describe("room event wire form", () => {
 
   it("reads events without an origin or author (older instances) and ignores anything else", () => {
     const { author: _author, ...message } = (posted as { message: object & { author: unknown } }).message;
-    const older = JSON.stringify({ kind: "MessagePosted", roomId: "room-1", message: { ...message, seq: "7", createdAt: "2026-11-27T22:00:00.123Z" } });
+    const older = JSON.stringify({
+      kind: "MessagePosted",
+      roomId: "room-1",
+      message: { ...message, seq: "7", createdAt: "2026-11-27T22:00:00.123Z" },
+    });
     expect(decodeRoomEvent(older)).toMatchObject({ kind: "MessagePosted", message: { seq: 7n, text: "hola" } });
     expect(decodeRoomEvent(older)).not.toHaveProperty("message.author");
     expect(decodeRoomEvent("not json")).toBeNull();

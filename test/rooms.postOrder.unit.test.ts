@@ -25,7 +25,13 @@ function fakeRoom(count: number, wasted: number[] = []) {
         room.failNext = false;
         throw new Error("database away");
       }
-      return { postCount: BigInt(room.count), messages: stored().filter((n) => BigInt(n * 10) > seq).map(message), more: false };
+      return {
+        postCount: BigInt(room.count),
+        messages: stored()
+          .filter((n) => BigInt(n * 10) > seq)
+          .map(message),
+        more: false,
+      };
     },
   };
   return { room, source };
@@ -103,7 +109,13 @@ describe("PostOrder", () => {
   it("before it starts, holds posts; then hands on those up to the room's post count, and the rest in order", async () => {
     const { source } = fakeRoom(10);
     const out: string[] = [];
-    const order = new PostOrder({ release: (event) => out.push(name(event)), source, gapWaitMs: GAP_WAIT_MS, retryMs: RETRY_MS, onReadFailed: () => undefined });
+    const order = new PostOrder({
+      release: (event) => out.push(name(event)),
+      source,
+      gapWaitMs: GAP_WAIT_MS,
+      retryMs: RETRY_MS,
+      onReadFailed: () => undefined,
+    });
     order.accept(post(12));
     order.accept(post(10)); // posted before this instance listened
     order.accept(joined);

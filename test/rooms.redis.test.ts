@@ -4,7 +4,16 @@
 import { randomUUID } from "node:crypto";
 import { Redis } from "ioredis";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { createRoom, eventOf, isEvent, ROOM_EVENTS, ROOM_PRESENCE, ROOM_STATS, SEND_MESSAGE, sendMessage } from "./helpers/rooms.js";
+import {
+  createRoom,
+  eventOf,
+  isEvent,
+  ROOM_EVENTS,
+  ROOM_PRESENCE,
+  ROOM_STATS,
+  SEND_MESSAGE,
+  sendMessage,
+} from "./helpers/rooms.js";
 import { startTestServer, type TestServer } from "./helpers/server.js";
 import { hasPostgres, hasRedis, REDIS_URL } from "./helpers/services.js";
 import { createUser, type TestUser } from "./helpers/users.js";
@@ -13,7 +22,13 @@ import { closeOf, connectWs, EVENTUALLY, type TestWsClient } from "./helpers/ws.
 describe.skipIf(!hasRedis || !hasPostgres)("rooms across instances (Redis)", () => {
   const prefix = `test:rooms:${randomUUID()}:`;
   // Leaves at once here: the delayed leave across instances has its own tests (presence.delay).
-  const env = { REDIS_URL, ROOMS_REDIS_PREFIX: prefix, PRESENCE_TTL_MS: "1000", PRESENCE_LEAVE_DELAY_MS: "0", WS_MAX_SOCKETS_PER_USER: "2" };
+  const env = {
+    REDIS_URL,
+    ROOMS_REDIS_PREFIX: prefix,
+    PRESENCE_TTL_MS: "1000",
+    PRESENCE_LEAVE_DELAY_MS: "0",
+    WS_MAX_SOCKETS_PER_USER: "2",
+  };
   let a: TestServer;
   let b: TestServer;
   let redis: Redis;
@@ -48,7 +63,10 @@ describe.skipIf(!hasRedis || !hasPostgres)("rooms across instances (Redis)", () 
   async function presenceOn(server: TestServer, slug: string) {
     const res = await server.gql(ROOM_PRESENCE, { slug });
     expect(res.errors).toBeUndefined();
-    return { memberCount: res.data.room.memberCount as number, members: (res.data.room.members as { id: string }[]).map((m) => m.id).sort() };
+    return {
+      memberCount: res.data.room.memberCount as number,
+      members: (res.data.room.members as { id: string }[]).map((m) => m.id).sort(),
+    };
   }
 
   const roomIdOf = async (slug: string) => (await a.app.services.rooms.bySlug(slug))!.id;
@@ -95,9 +113,14 @@ describe.skipIf(!hasRedis || !hasPostgres)("rooms across instances (Redis)", () 
     const onA = await messagesOf(a, readerA!, count);
     const onB = await messagesOf(b, readerB!, count);
     await Promise.all(
-      senders.flatMap((sender, i) => [0, 1, 2].map((j) => sendMessage(i % 2 ? a : b, sender.accessToken, { room: slug, text: `m${i}-${j}` }))),
+      senders.flatMap((sender, i) =>
+        [0, 1, 2].map((j) => sendMessage(i % 2 ? a : b, sender.accessToken, { room: slug, text: `m${i}-${j}` })),
+      ),
     );
-    const history = await a.gql(`query ($slug: String!) { room(slug: $slug) { messages(first: 100) { edges { node { id } } } } }`, { slug });
+    const history = await a.gql(
+      `query ($slug: String!) { room(slug: $slug) { messages(first: 100) { edges { node { id } } } } }`,
+      { slug },
+    );
     const stored = history.data.room.messages.edges.map((e: { node: { id: string } }) => e.node.id);
     expect(await onA()).toEqual(stored);
     expect(await onB()).toEqual(stored);

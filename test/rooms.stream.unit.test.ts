@@ -11,7 +11,15 @@ import { MAX_PENDING_EVENTS, openRoomStream, type RoomStream, type StreamDeps } 
 const room = { id: "room-1", slug: "tango" } as Room;
 let nextSeq = 1n;
 const message = (authorId = "someone", at = new Date()): Message =>
-  ({ id: `m${nextSeq}`, seq: nextSeq++, roomId: room.id, authorId, text: "hola", clientMessageId: null, createdAt: at }) as Message;
+  ({
+    id: `m${nextSeq}`,
+    seq: nextSeq++,
+    roomId: room.id,
+    authorId,
+    text: "hola",
+    clientMessageId: null,
+    createdAt: at,
+  }) as Message;
 const posted = (m: Message): RoomEvent => ({ kind: "MessagePosted", roomId: room.id, message: m });
 
 function fakes(history: Message[] = [], opts: { joinFails?: Error } = {}) {
@@ -86,7 +94,11 @@ describe("room stream", () => {
     expect(await waiting).toEqual({ value: undefined, done: true });
     expect(await stream.next()).toEqual({ value: undefined, done: true });
     await stream.return();
-    expect(f.calls.filter((c) => c === "leave" || c === "unsubscribe" || c === "count -1")).toEqual(["count -1", "leave", "unsubscribe"]);
+    expect(f.calls.filter((c) => c === "leave" || c === "unsubscribe" || c === "count -1")).toEqual([
+      "count -1",
+      "leave",
+      "unsubscribe",
+    ]);
     expect(running.size).toBe(0);
   });
 

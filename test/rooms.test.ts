@@ -26,7 +26,12 @@ describe("createRoom, rooms, room", () => {
       { token: organizer.accessToken },
     );
     expect(res.errors).toBeUndefined();
-    expect(res.data.createRoom).toMatchObject({ slug, name: "Milonga talk", description: "Where to dance tonight", memberCount: 0 });
+    expect(res.data.createRoom).toMatchObject({
+      slug,
+      name: "Milonga talk",
+      description: "Where to dance tonight",
+      memberCount: 0,
+    });
 
     const list = await server.gql("{ rooms { id slug } }");
     expect(list.data.rooms).toContainEqual({ id: res.data.createRoom.id, slug });
@@ -108,7 +113,9 @@ describe("sendMessage over HTTP", () => {
     expect([await count(room), await count(otherRoom)]).toEqual(before);
 
     // An exact retry (the text as sent, before trimming too) still gets the first receipt.
-    expect(await sendMessage(server, sender.accessToken, { room, text: " first words ", clientMessageId: "key-1" })).toEqual(first);
+    expect(await sendMessage(server, sender.accessToken, { room, text: " first words ", clientMessageId: "key-1" })).toEqual(
+      first,
+    );
   });
 
   it("races of the same first send store exactly one message", async () => {
@@ -135,9 +142,9 @@ describe("sendMessage over HTTP", () => {
   });
 
   it("answers NOT_FOUND for an unknown room and UNAUTHENTICATED without a token", async () => {
-    expect(codeOf(await server.gql(SEND_MESSAGE, { input: { room: "no-such-room", text: "hi" } }, { token: user.accessToken }))).toBe(
-      "NOT_FOUND",
-    );
+    expect(
+      codeOf(await server.gql(SEND_MESSAGE, { input: { room: "no-such-room", text: "hi" } }, { token: user.accessToken })),
+    ).toBe("NOT_FOUND");
     expect(codeOf(await server.gql(SEND_MESSAGE, { input: { room, text: "hi" } }))).toBe("UNAUTHENTICATED");
   });
 });
@@ -230,4 +237,3 @@ describe("sendMessage's statements", () => {
     expect(messageStatements.filter((sql) => sql.includes('INSERT INTO "Message"'))).toHaveLength(2);
   });
 });
-

@@ -52,7 +52,10 @@ async function startPair(db: TestDatabase, redis: OwnedRedis, extraEnv: Record<s
   });
   const ready = await child.waitFor(/ready at (http:\/\/\S+\/graphql)/, 110_000);
   const childUrl = /ready at (http:\/\/\S+\/graphql)/.exec(ready)![1]!;
-  const [organizer, admin] = await Promise.all([createUser(server, { role: "ORGANIZER" }), createUser(server, { role: "ADMIN" })]);
+  const [organizer, admin] = await Promise.all([
+    createUser(server, { role: "ORGANIZER" }),
+    createUser(server, { role: "ADMIN" }),
+  ]);
   return { child, childUrl, server, organizer, admin, prefix };
 }
 
@@ -268,7 +271,12 @@ describe.skipIf(!redisServerBinary || !hasPostgres)("sockets and presence across
         const instances = await tap.zrange(`${prefix}instances`, 0, -1);
         expect(instances).toHaveLength(2);
         const [seconds] = await tap.time();
-        for (const id of instances) await tap.multi().zadd(`${prefix}instances`, Number(seconds) * 1000 - 1, id).del(`${prefix}instance:${id}`).exec();
+        for (const id of instances)
+          await tap
+            .multi()
+            .zadd(`${prefix}instances`, Number(seconds) * 1000 - 1, id)
+            .del(`${prefix}instance:${id}`)
+            .exec();
       } finally {
         tap.disconnect();
       }

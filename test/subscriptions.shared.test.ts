@@ -48,7 +48,8 @@ async function subscribe(user: TestUser, query: string, variables: Record<string
   return events;
 }
 
-const nextMessage = async (events: Collector) => eventOf(await events.until((r) => eventOf(r).__typename === "MessagePosted")).message;
+const nextMessage = async (events: Collector) =>
+  eventOf(await events.until((r) => eventOf(r).__typename === "MessagePosted")).message;
 
 describe("shared execution of room events", () => {
   it("gives each subscriber of one document its own view of viewer-dependent fields", async () => {
@@ -100,7 +101,9 @@ describe("shared execution of room events", () => {
     const streams = await Promise.all(listeners.map((user) => subscribe(user, WITHOUT_EMAIL, { room: slug })));
 
     const texts = senders.flatMap((_, s) => Array.from({ length: 5 }, (_, i) => `burst ${s}.${i}`));
-    await Promise.all(texts.map((text, i) => sendMessage(server, senders[i % senders.length]!.accessToken, { room: slug, text })));
+    await Promise.all(
+      texts.map((text, i) => sendMessage(server, senders[i % senders.length]!.accessToken, { room: slug, text })),
+    );
 
     const received = await Promise.all(
       streams.map(async (events) => {

@@ -8,7 +8,16 @@ import { loadConfig } from "../src/config/index.js";
 import { createRoom, eventOf, isEvent, ROOM_EVENTS } from "./helpers/rooms.js";
 import { startTestServer, type TestServer } from "./helpers/server.js";
 import { createUser, type TestUser } from "./helpers/users.js";
-import { closeOf, connectWs, errorCodeOf, EVENTUALLY, SilentWebSocket, wsUrl, type TestWsClient, type WsClientOptions } from "./helpers/ws.js";
+import {
+  closeOf,
+  connectWs,
+  errorCodeOf,
+  EVENTUALLY,
+  SilentWebSocket,
+  wsUrl,
+  type TestWsClient,
+  type WsClientOptions,
+} from "./helpers/ws.js";
 
 const LIMITS = {
   // Short, yet long enough that a busy test process still answers every ping in time.
@@ -131,8 +140,14 @@ describe("protocol", () => {
     raw.socket.send(JSON.stringify({ id: "3", type: "subscribe", payload: { query, operationName: "B" } }));
     await until(5);
     for (const id of ["1", "2"]) {
-      const answer = raw.messages.find((m) => m.id === id) as { type: string; payload: { message: string; extensions: Record<string, unknown> }[] };
-      expect(answer).toMatchObject({ type: "error", payload: [{ message: "Could not determine what operation to execute.", extensions: { code: "BAD_REQUEST" } }] });
+      const answer = raw.messages.find((m) => m.id === id) as {
+        type: string;
+        payload: { message: string; extensions: Record<string, unknown> }[];
+      };
+      expect(answer).toMatchObject({
+        type: "error",
+        payload: [{ message: "Could not determine what operation to execute.", extensions: { code: "BAD_REQUEST" } }],
+      });
       expect(answer.payload[0]!.extensions.requestId).toEqual(expect.any(String));
     }
     expect(raw.messages.find((m) => m.id === "3")).toEqual({ id: "3", type: "next", payload: { data: { __typename: "Query" } } });
@@ -200,9 +215,11 @@ describe("limits", () => {
     await connect();
 
     await sockets[0]!.dispose();
-    await expect.poll(async () => {
-      const retry = open({ token: user.accessToken });
-      return Promise.race([retry.connected.then(() => "connected"), retry.closed.then(({ code }) => code)]);
-    }, EVENTUALLY).toBe("connected");
+    await expect
+      .poll(async () => {
+        const retry = open({ token: user.accessToken });
+        return Promise.race([retry.connected.then(() => "connected"), retry.closed.then(({ code }) => code)]);
+      }, EVENTUALLY)
+      .toBe("connected");
   });
 });

@@ -22,7 +22,9 @@ let admin: TestUser;
 const clients: TestWsClient[] = [];
 
 // A dropped socket's user leaves at once here (the delayed leave has its own tests).
-beforeAll(async () => void ({ server, organizer, admin } = await startServerWithStaff({ env: { PRESENCE_LEAVE_DELAY_MS: "0" } })));
+beforeAll(
+  async () => void ({ server, organizer, admin } = await startServerWithStaff({ env: { PRESENCE_LEAVE_DELAY_MS: "0" } })),
+);
 afterEach(() => disposeAll(clients));
 afterAll(() => server?.stop());
 
@@ -42,7 +44,10 @@ async function roomStat(slug: string) {
 
 async function presence(slug: string) {
   const res = await server.gql(ROOM_PRESENCE, { slug });
-  return { memberCount: res.data.room.memberCount as number, members: (res.data.room.members as { id: string }[]).map((m) => m.id).sort() };
+  return {
+    memberCount: res.data.room.memberCount as number,
+    members: (res.data.room.members as { id: string }[]).map((m) => m.id).sort(),
+  };
 }
 
 describe("presence", () => {
@@ -74,7 +79,10 @@ describe("presence", () => {
   });
 
   it("treats an abruptly dropped socket as leaving every room it was in", async () => {
-    const [slugA, slugB] = await Promise.all([createRoom(server, organizer.accessToken), createRoom(server, organizer.accessToken)]);
+    const [slugA, slugB] = await Promise.all([
+      createRoom(server, organizer.accessToken),
+      createRoom(server, organizer.accessToken),
+    ]);
     const [carla, dora] = await Promise.all([createUser(server), createUser(server)]);
     const doraSocket = await connect(dora.accessToken);
     const watchA = doraSocket.subscribe(ROOM_EVENTS, { room: slugA });
@@ -106,7 +114,9 @@ describe("messages", () => {
     await fedeEvents.until(isEvent("MemberJoined", fede.id));
     await evaEvents.until(isEvent("MemberJoined", fede.id));
 
-    const sent = await evaSocket.request(SEND_MESSAGE, { input: { room: slug, text: "from eva, over the socket", clientMessageId: "e1" } });
+    const sent = await evaSocket.request(SEND_MESSAGE, {
+      input: { room: slug, text: "from eva, over the socket", clientMessageId: "e1" },
+    });
     expect(sent.errors).toBeUndefined();
     expect(sent.data.sendMessage).toMatchObject({ clientMessageId: "e1" });
     await sendMessage(server, fede.accessToken, { room: slug, text: "from fede, over HTTP" });
@@ -121,7 +131,11 @@ describe("messages", () => {
   it("shows the author in a posted message as the API shows that user now, role change included", async () => {
     const slug = await createRoom(server, organizer.accessToken);
     const [hana, ivo] = await Promise.all([createUser(server), createUser(server)]);
-    const promoted = await server.gql("mutation ($id: ID!) { setUserRole(id: $id, role: ORGANIZER) { id } }", { id: hana.id }, { token: admin.accessToken });
+    const promoted = await server.gql(
+      "mutation ($id: ID!) { setUserRole(id: $id, role: ORGANIZER) { id } }",
+      { id: hana.id },
+      { token: admin.accessToken },
+    );
     expect(promoted.errors).toBeUndefined();
     const withAuthor = `subscription ($room: String!) {
       roomEvents(room: $room) { ... on MessagePosted { message { text createdAt author { id email displayName role isActive createdAt } } } }
@@ -130,7 +144,11 @@ describe("messages", () => {
     await sendMessage(server, hana.accessToken, { room: slug, text: "ya soy organizadora" });
     const { message } = eventOf(await events.until((e) => Boolean(eventOf(e).message)));
 
-    const asIvoSeesHer = await server.gql("query ($id: ID!) { node(id: $id) { ... on User { id email displayName role isActive createdAt } } }", { id: hana.id }, { token: ivo.accessToken });
+    const asIvoSeesHer = await server.gql(
+      "query ($id: ID!) { node(id: $id) { ... on User { id email displayName role isActive createdAt } } }",
+      { id: hana.id },
+      { token: ivo.accessToken },
+    );
     expect(message.author).toEqual(asIvoSeesHer.data.node);
     expect(message.author).toMatchObject({ role: "ORGANIZER", email: null, isActive: true });
     expect(Number.isNaN(Date.parse(message.createdAt))).toBe(false);
@@ -212,7 +230,8 @@ describe("resume with since", () => {
       .map(eventOf)
       .filter((e) => e.__typename === "MessagePosted")
       .map((e) => e.message.text);
-    const sinceSeq = (await server.app.services.prisma.message.findUniqueOrThrow({ where: { id: decodeGlobalId(since).id } })).seq;
+    const sinceSeq = (await server.app.services.prisma.message.findUniqueOrThrow({ where: { id: decodeGlobalId(since).id } }))
+      .seq;
     const stored = await server.app.services.prisma.message.findMany({ where: { roomId: room.id, seq: { gt: sinceSeq } } });
     // No duplicate, no gap: exactly the messages stored after `since`.
     expect(new Set(texts).size).toBe(texts.length);
@@ -235,7 +254,10 @@ describe("resume with since", () => {
     const texts = senders.flatMap((sender, i) => [0, 1, 2].map((j) => ({ sender, text: `m${i}-${j}` })));
     await Promise.all(texts.map(({ sender, text }) => sendMessage(server, sender.accessToken, { room: slug, text })));
 
-    const history = await server.gql(`query ($slug: String!) { room(slug: $slug) { messages(first: 100) { edges { node { id } } } } }`, { slug });
+    const history = await server.gql(
+      `query ($slug: String!) { room(slug: $slug) { messages(first: 100) { edges { node { id } } } } }`,
+      { slug },
+    );
     const stored = history.data.room.messages.edges.map((e: { node: { id: string } }) => e.node.id);
     const received: string[] = [];
     while (received.length < stored.length) {
@@ -256,7 +278,10 @@ describe("resume with since", () => {
   });
 
   it("refuses a since from another room, or one that is not a message id, with BAD_USER_INPUT", async () => {
-    const [slug, other] = await Promise.all([createRoom(server, organizer.accessToken), createRoom(server, organizer.accessToken)]);
+    const [slug, other] = await Promise.all([
+      createRoom(server, organizer.accessToken),
+      createRoom(server, organizer.accessToken),
+    ]);
     const user = await createUser(server);
     const elsewhere = await sendMessage(server, user.accessToken, { room: other, text: "elsewhere" });
     const socket = await connect(user.accessToken);
@@ -313,7 +338,9 @@ describe("errors and access", () => {
       expect.objectContaining({ extensions: expect.objectContaining({ code: "GRAPHQL_VALIDATION_FAILED", statusCode: 400 }) }),
     ]);
     const syntax = socket.subscribe("{ rooms {");
-    await expect(syntax.ended).rejects.toEqual([expect.objectContaining({ extensions: expect.objectContaining({ code: "GRAPHQL_PARSE_FAILED" }) })]);
+    await expect(syntax.ended).rejects.toEqual([
+      expect.objectContaining({ extensions: expect.objectContaining({ code: "GRAPHQL_PARSE_FAILED" }) }),
+    ]);
     expect((await socket.request("{ rooms { slug } }")).errors).toBeUndefined();
   });
 });
@@ -328,7 +355,10 @@ describe("roomStats", () => {
     const inesEvents = (await connect(ines.accessToken)).subscribe(ROOM_EVENTS, { room: slug });
     await first.until(isEvent("MemberJoined", ines.id));
     await inesEvents.until(isEvent("MemberJoined", ines.id));
-    await vi.waitFor(async () => expect(await roomStat(slug)).toEqual({ slug, memberCount: 2, subscriptionCount: 3 }), EVENTUALLY);
+    await vi.waitFor(
+      async () => expect(await roomStat(slug)).toEqual({ slug, memberCount: 2, subscriptionCount: 3 }),
+      EVENTUALLY,
+    );
 
     const stats = (await server.gql(ROOM_STATS, {}, { token: admin.accessToken })).data.roomStats;
     expect(stats.connections).toBeGreaterThanOrEqual(2);

@@ -16,7 +16,9 @@ let admin: TestUser;
 const clients: TestWsClient[] = [];
 
 beforeAll(async () => {
-  server = await startTestServer({ env: { WS_MAX_BUFFERED_BYTES: "65536", WS_MAX_SUBSCRIPTIONS_PER_SOCKET: String(SUBSCRIPTIONS) } });
+  server = await startTestServer({
+    env: { WS_MAX_BUFFERED_BYTES: "65536", WS_MAX_SUBSCRIPTIONS_PER_SOCKET: String(SUBSCRIPTIONS) },
+  });
   [organizer, admin] = await Promise.all([createUser(server, { role: "ORGANIZER" }), createUser(server, { role: "ADMIN" })]);
 });
 afterAll(async () => {

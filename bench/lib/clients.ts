@@ -65,4 +65,6 @@ export async function openMany(count: number, concurrency: number, openOne: (i: 
   return sockets;
 }
 
-export const closeAll = (sockets: OpenSocket[]) => sockets.forEach((s) => s?.close());
+export const closeAll = (sockets: OpenSocket[]) => {
+  for (const s of sockets) s?.close();
+};

@@ -112,10 +112,7 @@ async function seed(): Promise<Seeded> {
       [SEED.maxAttendeesPerEvent],
     );
     const slugs = [...Object.values(ROOMS), ...Array.from({ length: SEED.connectionRooms }, (_, i) => connectionRoom(i))];
-    await client.query(
-      `INSERT INTO "Room" (id, slug, name) SELECT gen_random_uuid(), s, s FROM unnest($1::text[]) s`,
-      [slugs],
-    );
+    await client.query(`INSERT INTO "Room" (id, slug, name) SELECT gen_random_uuid(), s, s FROM unnest($1::text[]) s`, [slugs]);
     await client.query(
       `INSERT INTO "Session" (id, "userId", "expiresAt") SELECT gen_random_uuid(), id, now() + interval '1 day' FROM "User"`,
     );

@@ -51,7 +51,8 @@ export async function timeDeliveries(opts: {
     const t0 = performance.now();
     const delivered = opts.tracker.expect(marker, opts.subscribers, 15_000);
     await opts.publish(marker, i);
-    if (!(await delivered)) throw new Error(`${opts.label}: message ${i} did not reach all ${opts.subscribers} subscribers within 15 s`);
+    if (!(await delivered))
+      throw new Error(`${opts.label}: message ${i} did not reach all ${opts.subscribers} subscribers within 15 s`);
     latencies.push(performance.now() - t0);
   }
   const elapsedSec = (performance.now() - started) / 1000;

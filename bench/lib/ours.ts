@@ -17,14 +17,20 @@ const SEND_MESSAGE = /* GraphQL */ `
 /** Sockets our server accepts per user (WS_MAX_SOCKETS_PER_USER default). */
 export const SOCKETS_PER_USER = 20;
 
-export async function gql<T = unknown>(url: string, query: string, variables?: Record<string, unknown>, token?: string): Promise<T> {
+export async function gql<T = unknown>(
+  url: string,
+  query: string,
+  variables?: Record<string, unknown>,
+  token?: string,
+): Promise<T> {
   const res = await fetch(url, {
     method: "POST",
     headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
     body: JSON.stringify({ query, variables }),
   });
   const body = (await res.json()) as { data?: T; errors?: { message: string; extensions?: { code?: string } }[] };
-  if (body.errors?.length) throw new Error(`GraphQL error from ${url}: ${body.errors.map((e) => `${e.extensions?.code}: ${e.message}`).join("; ")}`);
+  if (body.errors?.length)
+    throw new Error(`GraphQL error from ${url}: ${body.errors.map((e) => `${e.extensions?.code}: ${e.message}`).join("; ")}`);
   return body.data!;
 }
 
@@ -34,7 +40,10 @@ export async function gql<T = unknown>(url: string, query: string, variables?: R
  */
 export class SenderPool {
   private next = 0;
-  private constructor(private readonly users: BenchUser[], private readonly tokens: string[]) {}
+  private constructor(
+    private readonly users: BenchUser[],
+    private readonly tokens: string[],
+  ) {}
   static async of(users: BenchUser[]) {
     return new SenderPool(users, await tokensFor(users));
   }
@@ -59,7 +68,7 @@ export async function openOurSubscribers(opts: {
   const needed = Math.ceil(opts.count / SOCKETS_PER_USER);
   if (needed > opts.users.length) throw new Error(`need ${needed} users for ${opts.count} sockets, have ${opts.users.length}`);
   const tokens = await tokensFor(opts.users.slice(0, needed));
-  const wsUrl = opts.url.replace(/^http/, "ws") + "/graphql";
+  const wsUrl = `${opts.url.replace(/^http/, "ws")}/graphql`;
   return openMany(opts.count, 50, (i) =>
     openGraphqlWsSubscriber(wsUrl, {
       token: tokens[Math.floor(i / SOCKETS_PER_USER)],

@@ -53,7 +53,18 @@ async function waitUntilUp(url: string, child: ChildProcess, name: string) {
 export async function startServer(spec: ServerSpec): Promise<RunningServer> {
   const child = spawn(
     "taskset",
-    ["-c", spec.core ?? SERVER_CORE, process.execPath, "--expose-gc", ...(spec.nodeArgs ?? []), "--import", "tsx", "--import", "./bench/lib/probe.ts", spec.script],
+    [
+      "-c",
+      spec.core ?? SERVER_CORE,
+      process.execPath,
+      "--expose-gc",
+      ...(spec.nodeArgs ?? []),
+      "--import",
+      "tsx",
+      "--import",
+      "./bench/lib/probe.ts",
+      spec.script,
+    ],
     {
       env: { ...process.env, ...spec.env, PORT: String(spec.port) },
       cwd: spec.cwd,

@@ -49,10 +49,16 @@ function scenarioSection(report: ScenarioReport): string {
   const ratioRows = ours
     ? report.results
         .filter((r) => r.server !== "ours")
-        .map((r) => `| ours ÷ ${r.server} | ${report.metrics.map((m) => fmt(ours.median[m.key]! / r.median[m.key]!, 2)).join(" | ")} |`)
+        .map(
+          (r) =>
+            `| ours ÷ ${r.server} | ${report.metrics.map((m) => fmt(ours.median[m.key]! / r.median[m.key]!, 2)).join(" | ")} |`,
+        )
     : [];
   const rounds = report.results
-    .map((r) => `- ${r.server}: ${r.rounds.map((x) => report.metrics.map((m) => `${m.label} ${fmt(x[m.key]!, m.digits)}`).join(", ")).join(" · ")}`)
+    .map(
+      (r) =>
+        `- ${r.server}: ${r.rounds.map((x) => report.metrics.map((m) => `${m.label} ${fmt(x[m.key]!, m.digits)}`).join(", ")).join(" · ")}`,
+    )
     .join("\n");
   return [
     `## ${report.title}`,
@@ -64,7 +70,9 @@ function scenarioSection(report: ScenarioReport): string {
     head,
     sep,
     ...rows,
-    ...(ratioRows.length ? ["", "Ratio ours ÷ peer (per column):", "", `| | ${report.metrics.map((m) => m.label).join(" | ")} |`, sep, ...ratioRows] : []),
+    ...(ratioRows.length
+      ? ["", "Ratio ours ÷ peer (per column):", "", `| | ${report.metrics.map((m) => m.label).join(" | ")} |`, sep, ...ratioRows]
+      : []),
     "",
     ...(report.notes.length ? [...report.notes.map((n) => `- ${n}`), ""] : []),
     "<details><summary>Every round</summary>",
@@ -92,9 +100,24 @@ function postgresVersion(): string {
   }
 }
 
-export function writeBenchmarks(path: string, opts: { reports: ScenarioReport[]; method: string; gap: string; durationSec: number }) {
+export function writeBenchmarks(
+  path: string,
+  opts: { reports: ScenarioReport[]; method: string; gap: string; durationSec: number },
+) {
   const cpu = os.cpus()[0]?.model ?? "?";
-  const packages = ["graphql", "graphql-yoga", "graphql-ws", "ws", "@prisma/client", "pg", "@apollo/server", "mercurius", "fastify", "graphql-jit", "autocannon"];
+  const packages = [
+    "graphql",
+    "graphql-yoga",
+    "graphql-ws",
+    "ws",
+    "@prisma/client",
+    "pg",
+    "@apollo/server",
+    "mercurius",
+    "fastify",
+    "graphql-jit",
+    "autocannon",
+  ];
   const text = [
     "# Benchmarks",
     "",

@@ -43,7 +43,9 @@ function productionEntry(cwd: string): { script: string; nodeArgs: string[] } {
 }
 
 /** Ours with production settings: auth, rate limits, masking, metrics on, logs at warn. */
-export function startOurs(opts: { cluster?: string; env?: Record<string, string>; cwd?: string; name?: string } = {}): Promise<RunningServer> {
+export function startOurs(
+  opts: { cluster?: string; env?: Record<string, string>; cwd?: string; name?: string } = {},
+): Promise<RunningServer> {
   const cluster = opts.cluster ?? newCluster();
   return startServer({
     name: opts.name ?? "ours",

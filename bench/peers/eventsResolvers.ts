@@ -13,7 +13,11 @@ export const typeDefs = /* GraphQL */ `
   type Query { events(first: Int = 20): EventConnection! }
 `;
 
-interface EventRow { id: string; title: string; organizerId: string }
+interface EventRow {
+  id: string;
+  title: string;
+  organizerId: string;
+}
 
 export const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 10 });
 
@@ -41,7 +45,9 @@ export function createLoaders() {
 }
 
 export type Loaders = ReturnType<typeof createLoaders>;
-export interface PeerContext { loaders: Loaders }
+export interface PeerContext {
+  loaders: Loaders;
+}
 
 export const resolvers = {
   Query: {

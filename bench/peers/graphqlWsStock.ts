@@ -26,7 +26,10 @@ const schema = createSchema({
     RoomEvent: { __resolveType: (event: { __typename: string }) => event.__typename },
     Message: { createdAt: (m: { createdAt: Date }) => m.createdAt.toISOString() },
     Subscription: {
-      roomEvents: { subscribe: (_: unknown, { room }: { room: string }) => pubsub.subscribe("room", room), resolve: (e: unknown) => e },
+      roomEvents: {
+        subscribe: (_: unknown, { room }: { room: string }) => pubsub.subscribe("room", room),
+        resolve: (e: unknown) => e,
+      },
     },
   },
 });
@@ -35,7 +38,10 @@ const server = createServer(async (req, res) => {
   if (req.method !== "POST") return void res.end("ok");
   const body = await readJson<PostBody & { room: string; displayName: string }>(req);
   const row = await insertMessage(body);
-  pubsub.publish("room", body.room, { __typename: "MessagePosted", message: { ...row, author: { id: body.authorId, displayName: body.displayName } } });
+  pubsub.publish("room", body.room, {
+    __typename: "MessagePosted",
+    message: { ...row, author: { id: body.authorId, displayName: body.displayName } },
+  });
   res.end("ok");
 });
 useServer({ schema }, new WebSocketServer({ server, path: "/graphql" }));

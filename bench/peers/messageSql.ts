@@ -3,7 +3,11 @@ import pg from "pg";
 
 export const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 10 });
 
-export interface PostBody { roomId: string; authorId: string; text: string }
+export interface PostBody {
+  roomId: string;
+  authorId: string;
+  text: string;
+}
 
 export async function insertMessage({ roomId, authorId, text }: PostBody) {
   const { rows } = await pool.query<{ id: string; text: string; createdAt: Date }>(

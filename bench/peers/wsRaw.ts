@@ -6,7 +6,9 @@ import { WebSocketServer, type WebSocket } from "ws";
 import { insertMessage, readJson, type PostBody } from "./messageSql.js";
 
 const rooms = new Map<string, Set<WebSocket>>();
-const send = (room: string, data: string) => rooms.get(room)?.forEach((ws) => ws.send(data));
+const send = (room: string, data: string) => {
+  for (const ws of rooms.get(room) ?? []) ws.send(data);
+};
 
 const server = createServer(async (req, res) => {
   if (req.method !== "POST") return void res.end("ok");

@@ -60,8 +60,12 @@ async function prepareDatabase(users: number): Promise<BenchUser[]> {
        FROM generate_series(1, $1::int) g`,
       [users],
     );
-    await client.query(`INSERT INTO "Session" (id, "userId", "expiresAt") SELECT gen_random_uuid(), id, now() + interval '1 day' FROM "User"`);
-    const { rows } = await client.query<BenchUser>(`SELECT u.id, u.role, s.id AS "sessionId" FROM "User" u JOIN "Session" s ON s."userId" = u.id`);
+    await client.query(
+      `INSERT INTO "Session" (id, "userId", "expiresAt") SELECT gen_random_uuid(), id, now() + interval '1 day' FROM "User"`,
+    );
+    const { rows } = await client.query<BenchUser>(
+      `SELECT u.id, u.role, s.id AS "sessionId" FROM "User" u JOIN "Session" s ON s."userId" = u.id`,
+    );
     return rows;
   } finally {
     await client.end();
@@ -96,7 +100,7 @@ class Subscriber {
   ) {}
 
   async open(url: string, query = SUBSCRIPTION): Promise<void> {
-    this.socket = await openGraphqlWsSubscriber(url.replace(/^http/, "ws") + "/graphql", {
+    this.socket = await openGraphqlWsSubscriber(`${url.replace(/^http/, "ws")}/graphql`, {
       token: this.token,
       query,
       variables: { room: ROOM, since: this.received.at(-1) ?? null },
@@ -107,7 +111,9 @@ class Subscriber {
 
   /** Starts a roomEvents subscription on the open socket (id 2). */
   subscribeAgain() {
-    this.socket!.ws.send(JSON.stringify({ id: "2", type: "subscribe", payload: { query: SUBSCRIPTION, variables: { room: ROOM } } }));
+    this.socket!.ws.send(
+      JSON.stringify({ id: "2", type: "subscribe", payload: { query: SUBSCRIPTION, variables: { room: ROOM } } }),
+    );
   }
 
   close() {
@@ -266,7 +272,10 @@ async function main() {
       ["doubled", doubled],
       ["out of order", outOfOrder],
       ["sendMessage attempts failed (retried)", failedAttempts],
-      ["sendMessage during the Redis outage", `${during.length} calls, p50 ${percentile(during, 50)} ms, p99 ${percentile(during, 99)} ms, max ${Math.max(0, ...during)} ms`],
+      [
+        "sendMessage during the Redis outage",
+        `${during.length} calls, p50 ${percentile(during, 50)} ms, p99 ${percentile(during, 99)} ms, max ${Math.max(0, ...during)} ms`,
+      ],
       ["new subscription during the outage", lateSubscriber.errors[0] ?? "no error"],
     ];
     console.log(rows.map(([name, value]) => `${name.padEnd(40)} ${value}`).join("\n"));

@@ -56,10 +56,11 @@ const ROOM_STATS = "{ roomStats { subscriptions } }";
 export function ourSockets(seeded: Seeded, adminToken: string, cwd?: string): SocketSide {
   return {
     start: () => startOurs({ cwd }),
-    open: (server, count) => openOurSubscribers({ url: server.url, users: seeded.members, count, roomOf: roomOfSocket, onFrame: () => {} }),
+    open: (server, count) =>
+      openOurSubscribers({ url: server.url, users: seeded.members, count, roomOf: roomOfSocket, onFrame: () => {} }),
     settled: async (server, count) => {
       for (let i = 0; i < 600; i++) {
-        const stats = await gql<{ roomStats: { subscriptions: number } }>(server.url + "/graphql", ROOM_STATS, {}, adminToken);
+        const stats = await gql<{ roomStats: { subscriptions: number } }>(`${server.url}/graphql`, ROOM_STATS, {}, adminToken);
         if (stats.roomStats.subscriptions >= count) return;
         await sleep(100);
       }
@@ -73,7 +74,7 @@ export async function connections(seeded: Seeded): Promise<ScenarioReport> {
   const raw: SocketSide = {
     start: () => startPeer("wsRaw"),
     open: (server, count) =>
-      openMany(count, 50, (i) => openRawSubscriber(server.url.replace(/^http/, "ws") + "/ws", roomOfSocket(i), () => {})),
+      openMany(count, 50, (i) => openRawSubscriber(`${server.url.replace(/^http/, "ws")}/ws`, roomOfSocket(i), () => {})),
     settled: async () => {
       await sleep(500);
     },
@@ -83,7 +84,11 @@ export async function connections(seeded: Seeded): Promise<ScenarioReport> {
     start: () => startPeer("graphqlWsStock"),
     open: (server, count) =>
       openMany(count, 50, (i) =>
-        openGraphqlWsSubscriber(server.url.replace(/^http/, "ws") + "/graphql", { query: ROOM_EVENTS, variables: { room: roomOfSocket(i) }, onFrame: () => {} }),
+        openGraphqlWsSubscriber(`${server.url.replace(/^http/, "ws")}/graphql`, {
+          query: ROOM_EVENTS,
+          variables: { room: roomOfSocket(i) },
+          onFrame: () => {},
+        }),
       ),
     // No stats to ask: the subscribe frames follow the acks, so a second is ample to process them.
     settled: async () => {

@@ -2,7 +2,7 @@
 import { openGraphqlWsSubscriber, openMany, openRawSubscriber } from "../lib/clients.js";
 import { ROOMS, type Seeded } from "../lib/db.js";
 import { fanoutMetrics, runFanout } from "../lib/fanoutRun.js";
-import { openOurSubscribers, ROOM_EVENTS, sendMessage, SenderPool } from "../lib/ours.js";
+import { openOurSubscribers, ROOM_EVENTS, sendMessage, type SenderPool } from "../lib/ours.js";
 import type { RunningServer } from "../lib/proc.js";
 import type { ScenarioReport, ServerResult } from "../lib/report.js";
 import { SCALE } from "../lib/scale.js";
@@ -20,8 +20,14 @@ export function oursFanout(name: string, subscribeTo: RunningServer, sendTo: Run
     server: name,
     subscribers: SCALE.fanoutSubscribers,
     open: (onFrame) =>
-      openOurSubscribers({ url: subscribeTo.url, users: seeded.members, count: SCALE.fanoutSubscribers, roomOf: () => ROOMS.fanout, onFrame }),
-    publish: (marker) => sendMessage(sendTo.url + "/graphql", senders, ROOMS.fanout, marker),
+      openOurSubscribers({
+        url: subscribeTo.url,
+        users: seeded.members,
+        count: SCALE.fanoutSubscribers,
+        roomOf: () => ROOMS.fanout,
+        onFrame,
+      }),
+    publish: (marker) => sendMessage(`${sendTo.url}/graphql`, senders, ROOMS.fanout, marker),
   });
 }
 
@@ -48,9 +54,14 @@ export async function fanout(seeded: Seeded, senders: SenderPool): Promise<Scena
         subscribers: n,
         open: (onFrame) =>
           openMany(n, 50, () =>
-            openGraphqlWsSubscriber(peer.url.replace(/^http/, "ws") + "/graphql", { query: ROOM_EVENTS, variables: { room: ROOMS.fanout }, onFrame }),
+            openGraphqlWsSubscriber(`${peer.url.replace(/^http/, "ws")}/graphql`, {
+              query: ROOM_EVENTS,
+              variables: { room: ROOMS.fanout },
+              onFrame,
+            }),
           ),
-        publish: (marker) => post(peer.url + "/publish", { room: ROOMS.fanout, roomId, authorId: author.id, displayName: "Member 1", text: marker }),
+        publish: (marker) =>
+          post(`${peer.url}/publish`, { room: ROOMS.fanout, roomId, authorId: author.id, displayName: "Member 1", text: marker }),
       }),
     ),
   );
@@ -59,8 +70,9 @@ export async function fanout(seeded: Seeded, senders: SenderPool): Promise<Scena
       runFanout({
         server: "wsRaw",
         subscribers: n,
-        open: (onFrame) => openMany(n, 50, () => openRawSubscriber(peer.url.replace(/^http/, "ws") + "/ws", ROOMS.fanout, onFrame)),
-        publish: (marker) => post(peer.url + "/broadcast", { room: ROOMS.fanout, text: marker }),
+        open: (onFrame) =>
+          openMany(n, 50, () => openRawSubscriber(`${peer.url.replace(/^http/, "ws")}/ws`, ROOMS.fanout, onFrame)),
+        publish: (marker) => post(`${peer.url}/broadcast`, { room: ROOMS.fanout, text: marker }),
       }),
     ),
   );

@@ -33,7 +33,8 @@ async function check(server: RunningServer, url: string, reference: string | nul
   const page = await gql<EventsPage>(url, QUERY);
   const shape = JSON.stringify(page.events.edges.map((e) => [e.node.title, e.node.organizer.displayName, e.node.attendeeCount]));
   if (page.events.edges.length !== 20) throw new Error(`${server.name} returned ${page.events.edges.length} events, expected 20`);
-  if (reference !== null && shape !== reference) throw new Error(`${server.name} answers differently from ours: ${shape.slice(0, 200)}`);
+  if (reference !== null && shape !== reference)
+    throw new Error(`${server.name} answers differently from ours: ${shape.slice(0, 200)}`);
   return shape;
 }
 
@@ -46,7 +47,10 @@ const PEERS: [PeerName, string][] = [
 /** All four servers run at once (idle ones cost nothing) and their rounds interleave, so a
  * change in background load hits every server alike. */
 export async function httpRead(): Promise<ScenarioReport> {
-  const servers = await Promise.all([startOurs().then((s) => [s, "/graphql"] as const), ...PEERS.map(([name, path]) => startPeer(name).then((s) => [s, path] as const))]);
+  const servers = await Promise.all([
+    startOurs().then((s) => [s, "/graphql"] as const),
+    ...PEERS.map(([name, path]) => startPeer(name).then((s) => [s, path] as const)),
+  ]);
   const rounds = new Map<string, Record<string, number>[]>(servers.map(([s]) => [s.name, []]));
   try {
     let reference: string | null = null;

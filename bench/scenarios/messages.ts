@@ -80,10 +80,12 @@ export const oursMessages = (seeded: Seeded, senders: SenderPool): MessageSide =
   open: async (server, onFrame) =>
     (
       await Promise.all(
-        subscribersOf(seeded).map((user) => openOurSubscribers({ url: server.url, users: [user], count: 1, roomOf: () => ROOMS.messages, onFrame })),
+        subscribersOf(seeded).map((user) =>
+          openOurSubscribers({ url: server.url, users: [user], count: 1, roomOf: () => ROOMS.messages, onFrame }),
+        ),
       )
     ).flat(),
-  send: (server, text) => sendMessage(server.url + "/graphql", senders, ROOMS.messages, text),
+  send: (server, text) => sendMessage(`${server.url}/graphql`, senders, ROOMS.messages, text),
 });
 
 export async function messages(seeded: Seeded, senders: SenderPool): Promise<ScenarioReport> {
@@ -91,9 +93,11 @@ export async function messages(seeded: Seeded, senders: SenderPool): Promise<Sce
   const raw: MessageSide = {
     start: () => startPeer("wsRaw"),
     open: (server, onFrame) =>
-      openMany(SCALE.messageSubscribers, 10, () => openRawSubscriber(server.url.replace(/^http/, "ws") + "/ws", ROOMS.messages, onFrame)),
+      openMany(SCALE.messageSubscribers, 10, () =>
+        openRawSubscriber(`${server.url.replace(/^http/, "ws")}/ws`, ROOMS.messages, onFrame),
+      ),
     send: async (server, text) => {
-      const res = await fetch(server.url + "/message", {
+      const res = await fetch(`${server.url}/message`, {
         method: "POST",
         headers: { "content-type": "application/json" },
         body: JSON.stringify({ room: ROOMS.messages, roomId, authorId: senders.take().user.id, text }),

@@ -17,7 +17,7 @@ async function overSocket(seeded: Seeded, senders: SenderPool): Promise<ServerRe
   const server = await startOurs();
   let pool: KitSenderPool | undefined;
   try {
-    pool = await KitSenderPool.open(server.url + "/graphql", kitUsersOf(seeded));
+    pool = await KitSenderPool.open(`${server.url}/graphql`, kitUsersOf(seeded));
     const kit = pool;
     return await measureMessages("ours", server, { ...side, send: (_server, text) => kit.send(ROOMS.messages, text) });
   } finally {

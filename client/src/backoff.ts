@@ -17,7 +17,10 @@ export function backoffDelay(attempt: number, { baseMs = 500, maxMs = 15_000 }: 
 /** Resolves after the attempt's backoff, or earlier when `early` resolves or the browser comes online. */
 export function waitBackoff(attempt: number, options: BackoffOptions, early?: Promise<unknown>): Promise<void> {
   return new Promise((resolve) => {
-    const target = globalThis as { addEventListener?: (type: string, listener: () => void) => void; removeEventListener?: (type: string, listener: () => void) => void };
+    const target = globalThis as {
+      addEventListener?: (type: string, listener: () => void) => void;
+      removeEventListener?: (type: string, listener: () => void) => void;
+    };
     const done = () => {
       clearTimeout(timer);
       target.removeEventListener?.("online", done);

@@ -32,7 +32,11 @@ export const CLOSE_RULES: readonly CloseRule[] = [
   { code: 1005, action: "retry", meaning: "no close status" },
   { code: 1006, action: "retry", meaning: "connection lost" },
   { code: 1012, action: "retry", meaning: "service restart" },
-  { code: TRY_AGAIN_LATER, action: "retry", meaning: "try again later (too many sockets for this user, or the server cannot admit sockets now)" },
+  {
+    code: TRY_AGAIN_LATER,
+    action: "retry",
+    meaning: "try again later (too many sockets for this user, or the server cannot admit sockets now)",
+  },
   { code: 1014, action: "retry", meaning: "bad gateway" },
   { code: 4408, action: "retry", meaning: "no pong in time, or connection initialisation timeout" },
   { code: 4499, action: "retry", meaning: "terminated by the client" },
@@ -56,7 +60,13 @@ export const isCloseLike = (value: unknown): value is CloseLike =>
 
 /** The rule for a close code; unknown 4xxx codes are application refusals (fatal), others network trouble. */
 export function closeRule(code: number): CloseRule {
-  return CLOSE_RULES.find((rule) => rule.code === code) ?? { code, action: code >= 4000 && code < 5000 ? "fatal" : "retry", meaning: "unknown close code" };
+  return (
+    CLOSE_RULES.find((rule) => rule.code === code) ?? {
+      code,
+      action: code >= 4000 && code < 5000 ? "fatal" : "retry",
+      meaning: "unknown close code",
+    }
+  );
 }
 
 /** Server error codes after which the same operation may succeed later. */
@@ -69,12 +79,16 @@ export interface Failure {
 
 /** What a graphql-ws sink's error (a close event, GraphQL errors, or a socket error) calls for. */
 export function classifyFailure(error: unknown): Failure {
-  if (error instanceof KitError) return { action: RETRYABLE_CODES.has(error.code) || error.code === "NETWORK_ERROR" ? "retry" : "fatal", error };
+  if (error instanceof KitError)
+    return { action: RETRYABLE_CODES.has(error.code) || error.code === "NETWORK_ERROR" ? "retry" : "fatal", error };
   if (isCloseLike(error)) {
     const rule = closeRule(error.code);
     const details = { closeCode: error.code, closeReason: error.reason };
     const message = `Socket closed ${error.code} (${rule.meaning})${error.reason ? `: ${error.reason}` : ""}`;
-    return { action: rule.action, error: new KitError(rule.action === "fatal" ? "SOCKET_CLOSED" : "NETWORK_ERROR", message, details) };
+    return {
+      action: rule.action,
+      error: new KitError(rule.action === "fatal" ? "SOCKET_CLOSED" : "NETWORK_ERROR", message, details),
+    };
   }
   if (Array.isArray(error)) {
     const kitError = fromGraphQLErrors(error as GraphQLErrorLike[]);

@@ -38,6 +38,12 @@ export function fromGraphQLErrors(errors: readonly GraphQLErrorLike[]): KitError
 }
 
 /** Server answers that a later attempt of the same request can succeed. */
-const TRANSIENT_CODES = new Set(["NETWORK_ERROR", "RATE_LIMITED", "SERVICE_UNAVAILABLE", "INTERNAL_SERVER_ERROR", "TOKEN_EXPIRED"]);
+const TRANSIENT_CODES = new Set([
+  "NETWORK_ERROR",
+  "RATE_LIMITED",
+  "SERVICE_UNAVAILABLE",
+  "INTERNAL_SERVER_ERROR",
+  "TOKEN_EXPIRED",
+]);
 
 export const isTransient = (error: unknown): boolean => error instanceof KitError && TRANSIENT_CODES.has(error.code);

@@ -38,9 +38,13 @@ export async function postGraphQL<TResult, TVariables>(
   try {
     body = (await response.json()) as typeof body;
   } catch {
-    throw new KitError(response.status >= 500 ? "SERVICE_UNAVAILABLE" : "BAD_RESPONSE", `HTTP ${response.status} without a GraphQL body`, {
-      status: response.status,
-    });
+    throw new KitError(
+      response.status >= 500 ? "SERVICE_UNAVAILABLE" : "BAD_RESPONSE",
+      `HTTP ${response.status} without a GraphQL body`,
+      {
+        status: response.status,
+      },
+    );
   }
   if (body.errors?.length) throw fromGraphQLErrors(body.errors);
   if (!body.data) throw new KitError("BAD_RESPONSE", `HTTP ${response.status} without data`, { status: response.status });

@@ -5,7 +5,15 @@ export { memoryStorage, defaultStorage, indexedDbStorage, type KeyValueStorage }
 export { inProcessLocks, type RefreshLocks } from "./tabs.js";
 export { tokenTimes, type TokenTimes } from "./jwt.js";
 export { CLOSE_RULES, closeRule, type CloseAction } from "./closeCodes.js";
-export { createSession, Session, type SessionEvents, type SessionOptions, type SessionTokens, type SessionUser, type SignedOutReason } from "./session.js";
+export {
+  createSession,
+  Session,
+  type SessionEvents,
+  type SessionOptions,
+  type SessionTokens,
+  type SessionUser,
+  type SignedOutReason,
+} from "./session.js";
 export {
   createRealtime,
   Realtime,

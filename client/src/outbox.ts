@@ -65,7 +65,8 @@ export class Outbox {
   dispose(): void {
     this.disposed = true;
     this.stopListening();
-    for (const waiter of this.waiters.values()) waiter.reject(new KitError("DISPOSED", "The realtime client was disposed; the message stays queued"));
+    for (const waiter of this.waiters.values())
+      waiter.reject(new KitError("DISPOSED", "The realtime client was disposed; the message stays queued"));
     this.waiters.clear();
   }
 
@@ -128,7 +129,8 @@ export class Outbox {
   }
 
   private async onSignedOut(discard: boolean): Promise<void> {
-    for (const waiter of this.waiters.values()) waiter.reject(new KitError("SIGNED_OUT", "Signed out; the message stays queued for this user"));
+    for (const waiter of this.waiters.values())
+      waiter.reject(new KitError("SIGNED_OUT", "Signed out; the message stays queued for this user"));
     this.waiters.clear();
     // After a logout the queue is the user's choice to drop; after a refused refresh it waits for the next sign-in.
     if (discard && this.userId) await writeJson(this.realtime.session.storage, this.key(this.userId), null);

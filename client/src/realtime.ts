@@ -99,7 +99,12 @@ export class Realtime {
 
   constructor(options: RealtimeOptions) {
     this.session = options.session;
-    this.urls = typeof options.url === "string" ? [options.url] : options.url?.length ? options.url : [options.session.url.replace(/^http/, "ws")];
+    this.urls =
+      typeof options.url === "string"
+        ? [options.url]
+        : options.url?.length
+          ? options.url
+          : [options.session.url.replace(/^http/, "ws")];
     this.backoff = options.backoff ?? {};
     const keepAlive = options.keepAliveMs ?? 10_000;
     const pongTimeoutMs = options.pongTimeoutMs ?? 5_000;
@@ -141,7 +146,8 @@ export class Realtime {
     });
     this.outbox = new Outbox(this);
     const stopTokens = this.session.on("tokens", () => {
-      if (this.currentStatus === "connected" && this.session.currentAccessToken() !== this.socketToken) void this.renewSocketToken();
+      if (this.currentStatus === "connected" && this.session.currentAccessToken() !== this.socketToken)
+        void this.renewSocketToken();
     });
     const stopSignedOut = this.session.on("signedOut", () => {
       clearTimeout(this.renewTimer);
@@ -201,7 +207,8 @@ export class Realtime {
             else data = result.data ?? undefined;
           },
           error: (error) => reject(classifyFailure(error).error),
-          complete: () => (data !== undefined ? resolve(data) : reject(new KitError("DISPOSED", "The operation ended without a result"))),
+          complete: () =>
+            data !== undefined ? resolve(data) : reject(new KitError("DISPOSED", "The operation ended without a result")),
         },
       );
     });
@@ -267,21 +274,37 @@ export class Realtime {
     clearTimeout(this.renewTimer);
     const wasAcknowledged = this.acknowledged;
     this.acknowledged = false;
-    if (this.disposed) return this.setStatus("closed");
-    if (!isCloseLike(event)) return this.setStatus("reconnecting");
+    if (this.disposed) {
+      this.setStatus("closed");
+      return;
+    }
+    if (!isCloseLike(event)) {
+      this.setStatus("reconnecting");
+      return;
+    }
     const rule = closeRule(event.code);
     if (rule.action === "refresh") {
       this.refusedToken = this.socketToken;
       // Refused at connection_init with the token a refresh just gave: twice means no refresh helps.
       if (!wasAcknowledged && !this.sentStaleToken) this.initRefusals += 1;
-      if (this.initRefusals >= 2) return this.fail(event.code, event.reason, rule.action);
-      return this.setStatus("reconnecting");
+      if (this.initRefusals >= 2) {
+        this.fail(event.code, event.reason, rule.action);
+        return;
+      }
+      this.setStatus("reconnecting");
+      return;
     }
-    if (rule.action === "fatal") return this.fail(event.code, event.reason, rule.action);
+    if (rule.action === "fatal") {
+      this.fail(event.code, event.reason, rule.action);
+      return;
+    }
     // The server's own "try again later": retried with backoff, and told to the app, which may show it.
     if (event.code === TRY_AGAIN_LATER) this.report(event.code, event.reason, rule.action);
     // graphql-ws closes a lazy socket with 1000 once nothing is subscribed.
-    if (event.code === 1000) return this.setStatus("idle");
+    if (event.code === 1000) {
+      this.setStatus("idle");
+      return;
+    }
     // Network loss, restart, overload: the next attempt goes to the next URL of the list.
     this.urlIndex = (this.urlIndex + 1) % this.urls.length;
     this.setStatus("reconnecting");

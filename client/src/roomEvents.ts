@@ -112,7 +112,10 @@ export class RoomStream {
   private async catchUp(): Promise<void> {
     let after: string | null = null;
     for (;;) {
-      const result: RoomMessagesFromStartQuery = await this.realtime.request(RoomMessagesFromStartDocument, { room: this.room, after });
+      const result: RoomMessagesFromStartQuery = await this.realtime.request(RoomMessagesFromStartDocument, {
+        room: this.room,
+        after,
+      });
       const page = result.room?.messages;
       if (!page || this.disposed) return;
       for (const { node } of page.edges) this.deliver({ __typename: "MessagePosted", message: node });
@@ -151,7 +154,10 @@ export class RoomStream {
   }
 
   private receive(event: RoomEvent): void {
-    if (!this.held) return this.deliver(event);
+    if (!this.held) {
+      this.deliver(event);
+      return;
+    }
     this.held.push(event);
     this.running?.();
   }
@@ -193,9 +199,15 @@ export class RoomStream {
 
   private onFailure(error: unknown, retry: () => Promise<void>): void {
     if (this.disposed) return;
-    if (!this.realtime.session.signedIn) return this.fail(new KitError("SIGNED_OUT", "Signed out"));
+    if (!this.realtime.session.signedIn) {
+      this.fail(new KitError("SIGNED_OUT", "Signed out"));
+      return;
+    }
     const failure = classifyFailure(error);
-    if (failure.action === "fatal") return this.fail(failure.error);
+    if (failure.action === "fatal") {
+      this.fail(failure.error);
+      return;
+    }
     void this.afterBackoff(retry);
   }
 

@@ -81,7 +81,11 @@ export class Session {
     this.storage = options.storage ?? defaultStorage(this.storageKey);
     this.refreshAheadMs = options.refreshAheadMs ?? 30_000;
     this.locks = options.locks ?? defaultLocks();
-    this.http = { url: options.url, fetch: options.fetch ?? ((input, init) => globalThis.fetch(input, init)), headers: options.headers };
+    this.http = {
+      url: options.url,
+      fetch: options.fetch ?? ((input, init) => globalThis.fetch(input, init)),
+      headers: options.headers,
+    };
     this.tabs = openTabChannel(this.storageKey, (message) => void this.onTabMessage(message));
     this.ready = this.load().then((stored) => {
       this.tokens ??= stored;
@@ -170,7 +174,10 @@ export class Session {
    * Runs one of the app's own operations over HTTP with the access token, refreshing once after
    * TOKEN_EXPIRED (clock skew, a token that expired in flight).
    */
-  async request<TResult, TVariables>(document: TypedDocumentString<TResult, TVariables>, variables: TVariables): Promise<TResult> {
+  async request<TResult, TVariables>(
+    document: TypedDocumentString<TResult, TVariables>,
+    variables: TVariables,
+  ): Promise<TResult> {
     const token = await this.accessToken();
     try {
       return await postGraphQL(this.http, document, variables, token);

@@ -28,8 +28,9 @@ export const inProcessLocks: RefreshLocks = {
 
 /** navigator.locks where the platform has it (browsers), else the in-process lock. */
 export function defaultLocks(): RefreshLocks {
-  const locks = (globalThis as { navigator?: { locks?: { request: (name: string, callback: () => Promise<unknown>) => Promise<unknown> } } })
-    .navigator?.locks;
+  const locks = (
+    globalThis as { navigator?: { locks?: { request: (name: string, callback: () => Promise<unknown>) => Promise<unknown> } } }
+  ).navigator?.locks;
   if (locks && typeof locks.request === "function") {
     return { request: <T>(name: string, callback: () => Promise<T>) => locks.request(name, callback) as Promise<T> };
   }
@@ -39,7 +40,10 @@ export function defaultLocks(): RefreshLocks {
 export type TabMessage = { type: "tokens" } | { type: "signedOut" };
 
 /** A BroadcastChannel where there is one; posting to a closed or absent channel does nothing. */
-export function openTabChannel(name: string, onMessage: (message: TabMessage) => void): { post(message: TabMessage): void; close(): void } {
+export function openTabChannel(
+  name: string,
+  onMessage: (message: TabMessage) => void,
+): { post(message: TabMessage): void; close(): void } {
   if (typeof BroadcastChannel === "undefined") return { post: () => undefined, close: () => undefined };
   const channel = new BroadcastChannel(name);
   channel.onmessage = (event: MessageEvent<TabMessage>) => onMessage(event.data);

@@ -9,12 +9,22 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest
 import { apolloLink } from "../src/apollo.js";
 import { urqlExchanges } from "../src/urql.js";
 import { createTestDatabase, type TestDatabase } from "../../test/helpers/database.js";
-import { call, instanceEnv, newRoom, registeredUser, SEND, startInstance, stopInstance, type Instance } from "./helpers/instances.js";
+import {
+  call,
+  instanceEnv,
+  newRoom,
+  registeredUser,
+  SEND,
+  startInstance,
+  stopInstance,
+  type Instance,
+} from "./helpers/instances.js";
 import { device, type Device } from "./helpers/kit.js";
 
 const EVENTUALLY = { timeout: 15_000, interval: 50 };
 const ME = "query Me { me { id displayName } }";
-const ROOM_EVENTS = "subscription Room($room: String!) { roomEvents(room: $room) { __typename ... on MessagePosted { message { text } } } }";
+const ROOM_EVENTS =
+  "subscription Room($room: String!) { roomEvents(room: $room) { __typename ... on MessagePosted { message { text } } } }";
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe("the urql and Apollo adapters", () => {
@@ -98,7 +108,10 @@ describe("the urql and Apollo adapters", () => {
       link: apolloLink({ ...app, httpLink: new HttpLink({ uri: url, headers: { "x-forwarded-for": "10.9.9.8" } }) }),
       cache: new InMemoryCache(),
     });
-    const first = await client.query<{ me: { id: string; displayName: string } }>({ query: apolloGql(ME), fetchPolicy: "network-only" });
+    const first = await client.query<{ me: { id: string; displayName: string } }>({
+      query: apolloGql(ME),
+      fetchPolicy: "network-only",
+    });
     expect(first.data?.me.displayName).toBe("App");
 
     await skewedClockAfterExpiry();
@@ -109,12 +122,17 @@ describe("the urql and Apollo adapters", () => {
     vi.restoreAllMocks();
 
     const events: string[] = [];
-    const subscription = client.subscribe<{ roomEvents: { __typename: string; message?: { text: string } } }>({ query: apolloGql(ROOM_EVENTS), variables: { room } }).subscribe({
-      next: (result) => {
-        const event = result.data?.roomEvents;
-        if (event) events.push(event.__typename === "MessagePosted" ? event.message!.text : event.__typename);
-      },
-    });
+    const subscription = client
+      .subscribe<{ roomEvents: { __typename: string; message?: { text: string } } }>({
+        query: apolloGql(ROOM_EVENTS),
+        variables: { room },
+      })
+      .subscribe({
+        next: (result) => {
+          const event = result.data?.roomEvents;
+          if (event) events.push(event.__typename === "MessagePosted" ? event.message!.text : event.__typename);
+        },
+      });
     await vi.waitFor(() => expect(events).toEqual(["MemberJoined"]), EVENTUALLY);
     expect(app.realtime.status).toBe("connected");
     await post("hola apollo");

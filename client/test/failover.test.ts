@@ -6,7 +6,16 @@ import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../../test/helpers/database.js";
 import { hasPostgres, hasRedis, REDIS_URL } from "../../test/helpers/services.js";
-import { call, instanceEnv, newRoom, registeredUser, SEND, startInstance, stopInstance, type Instance } from "./helpers/instances.js";
+import {
+  call,
+  instanceEnv,
+  newRoom,
+  registeredUser,
+  SEND,
+  startInstance,
+  stopInstance,
+  type Instance,
+} from "./helpers/instances.js";
 import { collect, device, type Device } from "./helpers/kit.js";
 
 const EVENTUALLY = { timeout: 30_000, interval: 50 };

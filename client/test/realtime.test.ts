@@ -26,7 +26,8 @@ describe("the kit's realtime socket", () => {
   });
 
   /** A token for a server-side call: the server's tokens live 3 s. */
-  const tokenOf = async (user: TestUser) => (await server.app.services.auth.login({ email: user.email, password: user.password })).accessToken;
+  const tokenOf = async (user: TestUser) =>
+    (await server.app.services.auth.login({ email: user.email, password: user.password })).accessToken;
   const newRoom = async () => createRoom(server, await tokenOf(organizer));
 
   async function signedIn(options: Partial<DeviceOptions> = {}) {
@@ -135,10 +136,15 @@ describe("the kit's realtime socket", () => {
     after.realtime.on("receipt", (sent) => receipts.push(sent.receipt.clientMessageId!));
     await vi.waitFor(() => expect(receipts).toEqual([queued!.clientMessageId]), EVENTUALLY);
     expect(after.realtime.pendingMessages()).toEqual([]);
-    const history = await server.gql(`query ($slug: String!) { room(slug: $slug) { messages(first: 10) { edges { node { text clientMessageId } } } } }`, {
-      slug: room,
-    });
-    expect(history.data.room.messages.edges).toEqual([{ node: { text: "typed before the crash", clientMessageId: queued!.clientMessageId } }]);
+    const history = await server.gql(
+      `query ($slug: String!) { room(slug: $slug) { messages(first: 10) { edges { node { text clientMessageId } } } } }`,
+      {
+        slug: room,
+      },
+    );
+    expect(history.data.room.messages.edges).toEqual([
+      { node: { text: "typed before the crash", clientMessageId: queued!.clientMessageId } },
+    ]);
   }, 60_000);
 
   it("a message sent while offline is queued, then delivered once after the reconnect", async () => {
@@ -155,9 +161,14 @@ describe("the kit's realtime socket", () => {
     expect(sent.receipt.clientMessageId).toBe(sent.clientMessageId);
     expect(sender.realtime.pendingMessages()).toEqual([]);
     await vi.waitFor(() => expect(received.texts()).toEqual(["written offline"]), EVENTUALLY);
-    const history = await server.gql(`query ($slug: String!) { room(slug: $slug) { messages(first: 10) { edges { node { text clientMessageId } } } } }`, {
-      slug: room,
-    });
-    expect(history.data.room.messages.edges).toEqual([{ node: { text: "written offline", clientMessageId: sent.clientMessageId } }]);
+    const history = await server.gql(
+      `query ($slug: String!) { room(slug: $slug) { messages(first: 10) { edges { node { text clientMessageId } } } } }`,
+      {
+        slug: room,
+      },
+    );
+    expect(history.data.room.messages.edges).toEqual([
+      { node: { text: "written offline", clientMessageId: sent.clientMessageId } },
+    ]);
   }, 60_000);
 });

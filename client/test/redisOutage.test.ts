@@ -20,7 +20,9 @@ describe.skipIf(!redisServerBinary)("the kit through a Redis outage of the serve
 
   beforeAll(async () => {
     redis = await startOwnedRedis();
-    server = await startTestServer({ env: { REDIS_URL: redis.url, ROOMS_REDIS_PREFIX: `test:kit:${randomUUID()}:`, TRUST_PROXY: "true" } });
+    server = await startTestServer({
+      env: { REDIS_URL: redis.url, ROOMS_REDIS_PREFIX: `test:kit:${randomUUID()}:`, TRUST_PROXY: "true" },
+    });
     proxy = await startTcpProxy(Number(new URL(server.url).port));
   });
   afterAll(async () => {
@@ -31,7 +33,11 @@ describe.skipIf(!redisServerBinary)("the kit through a Redis outage of the serve
   });
 
   it("retries a socket closed 1013 with backoff and resumes the stream", async () => {
-    const [user, writer, organizer] = await Promise.all([createUser(server), createUser(server), createUser(server, { role: "ORGANIZER" })]);
+    const [user, writer, organizer] = await Promise.all([
+      createUser(server),
+      createUser(server),
+      createUser(server, { role: "ORGANIZER" }),
+    ]);
     const room = await createRoom(server, organizer.accessToken);
     reader = device({ url: proxy.httpUrl });
     await loginAs(reader, user);

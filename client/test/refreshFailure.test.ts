@@ -21,7 +21,8 @@ describe("the kit when refreshing fails for a while", () => {
   it("after a 4403 it keeps trying to refresh instead of connecting without a token; the stream resumes", async () => {
     const organizer = await createUser(server, { role: "ORGANIZER" });
     const writer = await createUser(server);
-    const tokenOf = async (user: typeof writer) => (await server.app.services.auth.login({ email: user.email, password: user.password })).accessToken;
+    const tokenOf = async (user: typeof writer) =>
+      (await server.app.services.auth.login({ email: user.email, password: user.password })).accessToken;
     const room = await createRoom(server, await tokenOf(organizer));
 
     let refreshFails = false;
@@ -29,7 +30,9 @@ describe("the kit when refreshing fails for a while", () => {
       url: server.url,
       session: {
         fetch: (input, init) =>
-          refreshFails && String(init?.body).includes("mutation Refresh") ? Promise.reject(new TypeError("fetch failed")) : fetch(input, init),
+          refreshFails && String(init?.body).includes("mutation Refresh")
+            ? Promise.reject(new TypeError("fetch failed"))
+            : fetch(input, init),
       },
     });
     const user = await createUser(server);
@@ -51,7 +54,10 @@ describe("the kit when refreshing fails for a while", () => {
 
       refreshFails = false;
       await sendMessage(server, await tokenOf(writer), { room, text: "after" });
-      await vi.waitFor(() => expect(received.texts()).toEqual(["while refreshing failed", "after"]), { timeout: 15_000, interval: 50 });
+      await vi.waitFor(() => expect(received.texts()).toEqual(["while refreshing failed", "after"]), {
+        timeout: 15_000,
+        interval: 50,
+      });
       expect(received.errors).toEqual([]);
       expect(problems).toEqual([]);
       expect(reader.realtime.status).toBe("connected");

@@ -70,14 +70,17 @@ describe.skipIf(!CHROMIUM)("the web page in headless Chromium", () => {
     await server?.stop();
   });
 
-  const organizerToken = async () => (await server.app.services.auth.login({ email: organizer.email, password: organizer.password })).accessToken;
+  const organizerToken = async () =>
+    (await server.app.services.auth.login({ email: organizer.email, password: organizer.password })).accessToken;
 
   /** A browser profile of its own, behind an address of its own (login and refresh are limited per IP). */
   async function newContext(): Promise<BrowserContext> {
     const ip = randomIp();
     const context = await browser.newContext({ viewport: { width: 1200, height: 900 } });
     // Added below the page (a header set by the page itself would need a CORS preflight).
-    await context.route(`${server.url}**`, (route) => route.continue({ headers: { ...route.request().headers(), "x-forwarded-for": ip } }));
+    await context.route(`${server.url}**`, (route) =>
+      route.continue({ headers: { ...route.request().headers(), "x-forwarded-for": ip } }),
+    );
     await context.addInitScript(recordSockets);
     contexts.push(context);
     return context;
@@ -151,7 +154,9 @@ describe.skipIf(!CHROMIUM)("the web page in headless Chromium", () => {
     const pageB = await signIn(ben);
     await enterRoom(pageA, room);
     await enterRoom(pageB, room);
-    await expect.poll(() => pageA.locator("#member-list li").allInnerTexts(), EVENTUALLY).toEqual(expect.arrayContaining(["Ana", "Ben"]));
+    await expect
+      .poll(() => pageA.locator("#member-list li").allInnerTexts(), EVENTUALLY)
+      .toEqual(expect.arrayContaining(["Ana", "Ben"]));
     await expect.poll(() => pageA.locator("#status").innerText(), EVENTUALLY).toBe("online");
 
     await send(pageA, "hola");
@@ -194,7 +199,9 @@ describe.skipIf(!CHROMIUM)("the web page in headless Chromium", () => {
     const pageL = await signIn(leo);
     await enterRoom(tab1, room);
     await enterRoom(pageL, room);
-    await expect.poll(() => pageL.locator("#member-list li").allInnerTexts(), EVENTUALLY).toEqual(expect.arrayContaining(["Eva", "Leo"]));
+    await expect
+      .poll(() => pageL.locator("#member-list li").allInnerTexts(), EVENTUALLY)
+      .toEqual(expect.arrayContaining(["Eva", "Leo"]));
 
     /** The access token the kit stored (IndexedDB "mundo-tango", the kit's default in browsers). */
     const storedToken = () =>

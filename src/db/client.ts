@@ -56,7 +56,12 @@ async function openPostgres(connectionString: string, opts: OpenDatabaseOptions)
   // server drops is an event to log, not an uncaught error.
   pool.on("error", (error) => log.warn(`postgres pool error: ${error.message}`));
   const adapter = new PrismaPg(pool);
-  return wrap(new PrismaClient({ adapter, log: STATEMENT_EVENTS }), "postgres", (emit) => postgresSql(pool, emit), () => pool.end());
+  return wrap(
+    new PrismaClient({ adapter, log: STATEMENT_EVENTS }),
+    "postgres",
+    (emit) => postgresSql(pool, emit),
+    () => pool.end(),
+  );
 }
 
 async function openPglite(opts: OpenDatabaseOptions): Promise<Database> {
@@ -74,7 +79,12 @@ async function openPglite(opts: OpenDatabaseOptions): Promise<Database> {
     throw error;
   }
   const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite), log: STATEMENT_EVENTS });
-  return wrap(prisma, "pglite", (emit) => pgliteSql(pglite, emit), () => pglite.close().finally(unlock));
+  return wrap(
+    prisma,
+    "pglite",
+    (emit) => pgliteSql(pglite, emit),
+    () => pglite.close().finally(unlock),
+  );
 }
 
 function wrap(
@@ -85,7 +95,9 @@ function wrap(
 ): Database {
   let closed: Promise<void> | undefined;
   const statementListeners = new Set<(sql: string) => void>();
-  const emit = (sql: string) => statementListeners.forEach((listener) => listener(sql));
+  const emit = (sql: string) => {
+    for (const listener of statementListeners) listener(sql);
+  };
   prisma.$on("query", (event) => emit(event.query));
   return {
     prisma,

@@ -72,7 +72,12 @@ function readOwner(lockFile: string): Owner | undefined {
 /** Takes the data directory's lock or throws DataDirInUseError; the returned function releases it. */
 export function lockDataDir(dataDir: string): () => void {
   const lockFile = join(dataDir, LOCK_FILE);
-  const me: Owner = { pid: process.pid, host: hostname(), started: startTimeOf(process.pid), command: process.argv.slice(1, 3).join(" ") };
+  const me: Owner = {
+    pid: process.pid,
+    host: hostname(),
+    started: startTimeOf(process.pid),
+    command: process.argv.slice(1, 3).join(" "),
+  };
   const temporary = `${lockFile}.${process.pid}.tmp`;
   writeFileSync(temporary, JSON.stringify(me));
   try {

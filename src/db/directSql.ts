@@ -38,7 +38,10 @@ const TIMESTAMPTZ_OID = 1184;
 // PGlite reads int8 as a number when it fits one, a bigint only when it does not; and it reads
 // timestamptz with `new Date(text)`, which takes years 0001–0099 for 1901–1999: pg's parser
 // (postgres-date) reads every year as written.
-const pgliteParsers = { [INT8_OID]: (value: string) => BigInt(value), [TIMESTAMPTZ_OID]: pg.types.getTypeParser(TIMESTAMPTZ_OID, "text") };
+const pgliteParsers = {
+  [INT8_OID]: (value: string) => BigInt(value),
+  [TIMESTAMPTZ_OID]: pg.types.getTypeParser(TIMESTAMPTZ_OID, "text"),
+};
 
 export function pgliteSql(pglite: PGlite, onStatement: (sql: string) => void): DirectSql {
   return async <Row>(query: Sql) => {
@@ -48,7 +51,8 @@ export function pgliteSql(pglite: PGlite, onStatement: (sql: string) => void): D
     } catch (error) {
       // PGlite's error carries the statement's values (message texts, client addresses): logged
       // errors must not (pg's and Prisma's do not).
-      if (error && typeof error === "object") for (const key of ["params", "queryOptions"]) delete (error as Record<string, unknown>)[key];
+      if (error && typeof error === "object")
+        for (const key of ["params", "queryOptions"]) delete (error as Record<string, unknown>)[key];
       throw error;
     }
   };

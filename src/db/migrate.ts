@@ -31,7 +31,10 @@ const ADVISORY_LOCK_KEY = 5_212_202_611;
 export async function readMigrations(dir: string = MIGRATIONS_DIR): Promise<MigrationList> {
   const lockContent = await readFile(join(dir, LOCK_FILE), "utf8").catch(() => null);
   const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
-  const names = entries.filter((e) => e.isDirectory()).map((e) => e.name).sort((a, b) => a.localeCompare(b));
+  const names = entries
+    .filter((e) => e.isDirectory())
+    .map((e) => e.name)
+    .sort((a, b) => a.localeCompare(b));
   const migrationDirectories = await Promise.all(
     names.map(async (name) => ({
       path: name,
@@ -48,10 +51,7 @@ export async function readMigrations(dir: string = MIGRATIONS_DIR): Promise<Migr
 }
 
 /** Applies pending migrations; returns the names applied (empty when the schema is current). */
-export async function migrateDatabase(
-  target: EngineTarget,
-  opts: { log: LogSink; migrationsDir?: string },
-): Promise<string[]> {
+export async function migrateDatabase(target: EngineTarget, opts: { log: LogSink; migrationsDir?: string }): Promise<string[]> {
   const log = toLogger(opts.log);
   const migrationsList = await readMigrations(opts.migrationsDir);
   const apply = () =>

@@ -84,7 +84,10 @@ function engineLogger(warn: (msg: string) => void) {
 // the pieces on whatever pooled connection is free. Both get a whole-script runner here.
 function migrationFactory(target: EngineTarget) {
   const opened: SqlDriverAdapter[] = [];
-  const track = (adapter: SqlDriverAdapter) => (opened.push(adapter), adapter);
+  const track = (adapter: SqlDriverAdapter) => {
+    opened.push(adapter);
+    return adapter;
+  };
   const disposeAll = async () => {
     await Promise.allSettled(opened.map((a) => a.dispose()));
   };

@@ -6,7 +6,13 @@
 /** Prisma: can't reach server, timed out, server closed the connection, pool timeout. */
 const PRISMA_CODES = new Set(["P1001", "P1002", "P1008", "P1017", "P2024"]);
 /** Driver adapter error kinds with the same meaning. */
-const ADAPTER_KINDS = new Set(["DatabaseNotReachable", "ConnectionClosed", "SocketTimeout", "TooManyConnections", "TlsConnectionError"]);
+const ADAPTER_KINDS = new Set([
+  "DatabaseNotReachable",
+  "ConnectionClosed",
+  "SocketTimeout",
+  "TooManyConnections",
+  "TlsConnectionError",
+]);
 /** PostgreSQL SQLSTATEs: connection exceptions (class 08), admin/crash shutdown, cannot connect now. */
 const isPostgresUnavailable = (code: unknown) =>
   typeof code === "string" && (code.startsWith("08") || code === "57P01" || code === "57P02" || code === "57P03");

@@ -19,10 +19,7 @@ export function assertRole(context: Context, required: Role): void {
   }
 }
 
-function guard(
-  resolver: GraphQLFieldResolver<unknown, Context>,
-  required: Role,
-): GraphQLFieldResolver<unknown, Context> {
+function guard(resolver: GraphQLFieldResolver<unknown, Context>, required: Role): GraphQLFieldResolver<unknown, Context> {
   return (source, args, context, info) => {
     assertRole(context, required);
     return resolver(source, args, context, info);
@@ -39,9 +36,8 @@ export function applyAuthDirective(schema: GraphQLSchema, directiveName = "auth"
       // Pothos keeps directives in extensions (what printSchemaWithDirectives prints) and its mock
       // AST carries enum arguments as strings, which getDirective rejects: read extensions first,
       // the AST only for schemas built from SDL.
-      const directive = (
-        getDirectiveInExtensions(fieldConfig, directiveName) ?? getDirective(schema, fieldConfig, directiveName)
-      )?.[0];
+      const directive = (getDirectiveInExtensions(fieldConfig, directiveName) ??
+        getDirective(schema, fieldConfig, directiveName))?.[0];
       if (!directive) return fieldConfig;
       const required = (directive.requires as Role | undefined) ?? defaultRole;
       if (!Object.hasOwn(ROLE_RANK, required)) throw new Error(`@${directiveName}(requires: ${String(required)}) names no role`);

@@ -103,10 +103,7 @@ async function enforce(
   throw refusal(limit, context, message, decision?.retryAfterMs ?? limit.rule.windowMs);
 }
 
-function limited(
-  resolver: GraphQLFieldResolver<unknown, Context>,
-  limit: FieldLimit,
-): GraphQLFieldResolver<unknown, Context> {
+function limited(resolver: GraphQLFieldResolver<unknown, Context>, limit: FieldLimit): GraphQLFieldResolver<unknown, Context> {
   return async (source, args, context, info) => {
     await enforce(limit, source, args, context, info);
     return resolver(source, args, context, info);
@@ -131,11 +128,18 @@ function fieldLimit(
   const identityArgs = (directive.identityArgs as string[] | undefined) ?? [];
   for (const path of identityArgs) {
     const argument = path.split(".")[0]!;
-    if (!fieldConfig.args || !Object.hasOwn(fieldConfig.args, argument)) fail(`identityArgs names "${path}", which is no argument`);
+    if (!fieldConfig.args || !Object.hasOwn(fieldConfig.args, argument))
+      fail(`identityArgs names "${path}", which is no argument`);
   }
   const identify = fieldConfig.extensions?.[RATE_LIMIT_IDENTITY];
   if (identify !== undefined && typeof identify !== "function") fail(`the ${RATE_LIMIT_IDENTITY} extension must be a function`);
-  return { coordinate, rule: { max: max as number, windowMs }, window, identityArgs, identify: identify as RateLimitIdentify | undefined };
+  return {
+    coordinate,
+    rule: { max: max as number, windowMs },
+    window,
+    identityArgs,
+    identify: identify as RateLimitIdentify | undefined,
+  };
 }
 
 export function applyRateLimitDirective(schema: GraphQLSchema, directiveName = "rateLimit"): GraphQLSchema {

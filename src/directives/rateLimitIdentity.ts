@@ -8,7 +8,7 @@ import { withinFailureBudgets } from "../services/rateLimit/failureBudgets.js";
 import type { RateLimitRule } from "../services/rateLimit/index.js";
 
 /** The budget identity a call's arguments name (e.g. "session:<id>"), or null when they name nothing known. */
-export type RateLimitIdentify = (args: Record<string, any>, context: Context) => Promise<string | null>;
+export type RateLimitIdentify = (args: Record<string, unknown>, context: Context) => Promise<string | null>;
 
 /** The field extension that holds a field's RateLimitIdentify. */
 export const RATE_LIMIT_IDENTITY = "rateLimitIdentity";

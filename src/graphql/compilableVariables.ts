@@ -30,7 +30,10 @@ function hasRequiredFieldWithDefault(type: GraphQLInputObjectType, seen = new Se
  * keep graphql-js. Returns the operation's variable definitions when it can be compiled, null
  * when it cannot.
  */
-export function compilableVariables(schema: GraphQLSchema, operation: OperationDefinitionNode): readonly VariableDefinitionNode[] | null {
+export function compilableVariables(
+  schema: GraphQLSchema,
+  operation: OperationDefinitionNode,
+): readonly VariableDefinitionNode[] | null {
   const definitions = operation.variableDefinitions ?? [];
   const unsafe = definitions.some((definition) => {
     if (definition.type.kind === Kind.NON_NULL_TYPE && definition.defaultValue) return true;

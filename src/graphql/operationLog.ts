@@ -7,7 +7,10 @@ import type { OperationListener } from "./operationReport.js";
 
 type Thresholds = Pick<Config["log"], "responseTime" | "slowOperationMs" | "slowOperationAlertMs">;
 
-export function operationLogger(logger: Logger, { responseTime, slowOperationMs, slowOperationAlertMs }: Thresholds): OperationListener {
+export function operationLogger(
+  logger: Logger,
+  { responseTime, slowOperationMs, slowOperationAlertMs }: Thresholds,
+): OperationListener {
   return (report) => {
     const durationMs = Math.round(report.durationMs * 10) / 10;
     const name = report.operationName ?? "anonymous";
@@ -22,7 +25,10 @@ export function operationLogger(logger: Logger, { responseTime, slowOperationMs,
     };
     const subject = `${report.operationType ?? "operation"} ${name}`;
     if (durationMs >= slowOperationAlertMs) {
-      logger.error({ ...line, alert: "slow_operation", thresholdMs: slowOperationAlertMs }, `slow operation alert: ${subject} took ${durationMs} ms`);
+      logger.error(
+        { ...line, alert: "slow_operation", thresholdMs: slowOperationAlertMs },
+        `slow operation alert: ${subject} took ${durationMs} ms`,
+      );
     } else if (durationMs >= slowOperationMs) {
       logger.warn({ ...line, thresholdMs: slowOperationMs }, `slow operation: ${subject} took ${durationMs} ms`);
     } else if (responseTime) {

@@ -3,7 +3,9 @@
 // one schema, so the schema is handed to `compute` but not part of the key.
 import { getOperationAST, type DocumentNode, type GraphQLSchema, type OperationDefinitionNode } from "graphql";
 
-export function perOperation<T>(compute: (schema: GraphQLSchema, operation: OperationDefinitionNode | null, document: DocumentNode) => T) {
+export function perOperation<T>(
+  compute: (schema: GraphQLSchema, operation: OperationDefinitionNode | null, document: DocumentNode) => T,
+) {
   const byDocument = new WeakMap<DocumentNode, Map<string, T>>();
   return (schema: GraphQLSchema, document: DocumentNode, operationName?: string | null): T => {
     let byOperation = byDocument.get(document);

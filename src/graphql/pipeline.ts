@@ -58,8 +58,7 @@ export function pipelinePhases({ config, logger, services, plugins = [] }: Pipel
     },
     {
       name: "http-request",
-      because:
-        "Before any GraphQL work: a forged, oversized or malformed HTTP request is refused with our code for its status.",
+      because: "Before any GraphQL work: a forged, oversized or malformed HTTP request is refused with our code for its status.",
       plugins: [
         useCsrfPrevention({ trustedOrigins: config.http.corsOrigins }),
         useRequestBodyLimit(config.http.maxBodyBytes),

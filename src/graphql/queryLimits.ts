@@ -100,7 +100,10 @@ export function pageSizeRule(context: ValidationContext): ASTVisitor {
       context.reportError(
         new GraphQLError(`${node.name.value} must be between 0 and ${MAX_PAGE_SIZE}`, {
           nodes: [node],
-          extensions: { code: "BAD_USER_INPUT", issues: [{ path: node.name.value, message: `must be between 0 and ${MAX_PAGE_SIZE}` }] },
+          extensions: {
+            code: "BAD_USER_INPUT",
+            issues: [{ path: node.name.value, message: `must be between 0 and ${MAX_PAGE_SIZE}` }],
+          },
         }),
       );
     },

@@ -19,10 +19,7 @@ interface Options {
 }
 
 export function gaugeFromSource(registry: Registry, options: Options): SourcedGauge<GaugeSource>;
-export function gaugeFromSource(
-  registry: Registry,
-  options: Options & { labelName: string },
-): SourcedGauge<LabelledGaugeSource>;
+export function gaugeFromSource(registry: Registry, options: Options & { labelName: string }): SourcedGauge<LabelledGaugeSource>;
 export function gaugeFromSource(
   registry: Registry,
   { name, help, onError, labelName }: Options & { labelName?: string },

@@ -237,7 +237,6 @@ builder.mutationFields((t) => ({
     description: "Idempotent.",
     args: { id: t.arg.id({ required: true }) },
     directives: { auth: {} },
-    resolve: (_root, { id }, { viewer, services }) =>
-      services.events.unattend(viewer!.id, decodeIdArg("Event", id, "id")),
+    resolve: (_root, { id }, { viewer, services }) => services.events.unattend(viewer!.id, decodeIdArg("Event", id, "id")),
   }),
 }));

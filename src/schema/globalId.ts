@@ -16,7 +16,8 @@ export function decodeGlobalId(globalId: string): { typename: NodeTypeName; id: 
   const decoded = Buffer.from(globalId, "base64").toString("utf8");
   // Node's decoder skips characters that are not base64: only the id's own text (padding
   // optional) names it, not "<id>$$$" or " <id> ".
-  if (unpadded(Buffer.from(decoded, "utf8").toString("base64")) !== unpadded(globalId)) throw badUserInput(`${quoted(globalId)} is not a valid ID`);
+  if (unpadded(Buffer.from(decoded, "utf8").toString("base64")) !== unpadded(globalId))
+    throw badUserInput(`${quoted(globalId)} is not a valid ID`);
   const separator = decoded.indexOf(":");
   const typename = decoded.slice(0, separator) as NodeTypeName;
   const id = decoded.slice(separator + 1);

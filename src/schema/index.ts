@@ -1,6 +1,6 @@
 // Builds the schema from the domain files. Directive definitions are added here and the
 // directive transformers make the printed @auth/@rateLimit the one source of enforcement.
-import { GraphQLDirective, GraphQLSchema, lexicographicSortSchema } from "graphql";
+import { type GraphQLDirective, GraphQLSchema, lexicographicSortSchema } from "graphql";
 import { builder } from "./builder.js";
 import { applyAuthDirective } from "../directives/auth.js";
 import { directiveDefinitions } from "../directives/definitions.js";

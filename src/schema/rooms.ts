@@ -183,7 +183,8 @@ builder.mutationFields((t) => ({
       "Only over a WebSocket: replaces the access token this connection is authenticated with, so a long-lived socket survives token expiry without reconnecting. Returns the new expiry.",
     args: { accessToken: t.arg.string({ required: true }) },
     directives: { auth: {} },
-    resolve: (_root, { accessToken }, { connection, services }) => services.rooms.connections.authenticateConnection(connection, accessToken),
+    resolve: (_root, { accessToken }, { connection, services }) =>
+      services.rooms.connections.authenticateConnection(connection, accessToken),
   }),
 }));
 
@@ -199,7 +200,12 @@ builder.subscriptionField("roomEvents", (t) =>
     },
     directives: { auth: {} },
     subscribe: (_root, { room, since, excludeSelf }, { viewer, services, connection }) =>
-      services.rooms.roomEvents(viewer!, { room, since: since != null ? decodeIdOf("Message", since) : null, excludeSelf, connection }),
+      services.rooms.roomEvents(viewer!, {
+        room,
+        since: since != null ? decodeIdOf("Message", since) : null,
+        excludeSelf,
+        connection,
+      }),
     resolve: (event: RoomEventShape) => event,
   }),
 );

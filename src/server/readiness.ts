@@ -28,7 +28,9 @@ export function readinessCheck(db: Database, redis: Redis | null, logger: Logger
   return async () => {
     const checks: Record<string, () => Promise<unknown>> = { database: () => db.ping() };
     if (redis) checks.redis = () => redis.ping();
-    const states = await Promise.all(Object.entries(checks).map(async ([name, check]) => [name, await probe(name, check, logger)]));
+    const states = await Promise.all(
+      Object.entries(checks).map(async ([name, check]) => [name, await probe(name, check, logger)]),
+    );
     return Object.fromEntries(states);
   };
 }

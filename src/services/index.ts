@@ -26,7 +26,14 @@ export function createServices(deps: ServiceDeps) {
   const { db } = deps;
   const users = createUserService({ sql: db.sql });
   const rateLimit = createRateLimitService(deps);
-  const auth = createAuthService({ config: deps.config, logger: deps.logger, prisma: db.prisma, sql: db.sql, redis: deps.redis, rateLimit });
+  const auth = createAuthService({
+    config: deps.config,
+    logger: deps.logger,
+    prisma: db.prisma,
+    sql: db.sql,
+    redis: deps.redis,
+    rateLimit,
+  });
   return {
     ...deps,
     prisma: db.prisma,

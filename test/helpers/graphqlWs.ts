@@ -21,8 +21,7 @@ export function wsOnce(client: Client, query: string, variables?: Record<string,
       { query, variables },
       {
         next: (value) => void (last = value as GraphQLResponse),
-        error: (error) =>
-          Array.isArray(error) ? resolve({ errors: error as GraphQLResponse["errors"] }) : reject(error),
+        error: (error) => (Array.isArray(error) ? resolve({ errors: error as GraphQLResponse["errors"] }) : reject(error)),
         complete: () => (last ? resolve(last) : reject(new Error("completed without a result"))),
       },
     );

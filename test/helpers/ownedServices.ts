@@ -148,7 +148,14 @@ export async function startOwnedRedis(): Promise<OwnedRedis> {
   await start();
   const freeze = () => void child?.kill("SIGSTOP");
   const resume = () => void child?.kill("SIGCONT");
-  return { url: `redis://127.0.0.1:${port}`, port, start, stop, freeze, resume, destroy: async () => {
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    port,
+    start,
+    stop,
+    freeze,
+    resume,
+    destroy: async () => {
       resume();
       await stop();
     },

@@ -21,7 +21,11 @@ export interface Answer {
 
 export async function send(server: TestServer, body: unknown, headers: Record<string, string> = {}): Promise<Answer> {
   const response = await server.post(body, headers);
-  return { status: response.status, retryAfter: response.headers.get("retry-after"), body: (await response.json()) as GraphQLResponse };
+  return {
+    status: response.status,
+    retryAfter: response.headers.get("retry-after"),
+    body: (await response.json()) as GraphQLResponse,
+  };
 }
 
 export const rateLimitErrors = (answer: Answer) =>

@@ -51,8 +51,13 @@ export async function createUser(server: TestServer, opts: CreateUserOptions = {
 }
 
 /** A test server with an ORGANIZER and an ADMIN on it: the start of many test files. */
-export async function startServerWithStaff(options?: StartOptions): Promise<{ server: TestServer; organizer: TestUser; admin: TestUser }> {
+export async function startServerWithStaff(
+  options?: StartOptions,
+): Promise<{ server: TestServer; organizer: TestUser; admin: TestUser }> {
   const server = await startTestServer(options);
-  const [organizer, admin] = await Promise.all([createUser(server, { role: "ORGANIZER" }), createUser(server, { role: "ADMIN" })]);
+  const [organizer, admin] = await Promise.all([
+    createUser(server, { role: "ORGANIZER" }),
+    createUser(server, { role: "ADMIN" }),
+  ]);
   return { server, organizer, admin };
 }

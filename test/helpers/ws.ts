@@ -101,7 +101,9 @@ export function connectWs(server: Pick<TestServer, "url">, options: WsClientOpti
     let settle!: { resolve: () => void; reject: (error: unknown) => void };
     const ended = new Promise<void>((resolve, reject) => (settle = { resolve, reject }));
     ended.catch(() => undefined); // observed through `ended` by tests that care
-    const wake = () => waiters.splice(0).forEach((w) => w());
+    const wake = () => {
+      for (const w of waiters.splice(0)) w();
+    };
     const stop = client.subscribe<T>(
       { query, variables },
       {
@@ -205,7 +207,11 @@ export async function disposeAll(clients: TestWsClient[]): Promise<void> {
 }
 
 /** Connects, keeps the client in `clients` (for disposeAll) and resolves once it is acknowledged. */
-export async function connectKept(server: Pick<TestServer, "url">, clients: TestWsClient[], options: WsClientOptions = {}): Promise<TestWsClient> {
+export async function connectKept(
+  server: Pick<TestServer, "url">,
+  clients: TestWsClient[],
+  options: WsClientOptions = {},
+): Promise<TestWsClient> {
   const client = connectWs(server, options);
   clients.push(client);
   await client.connected;

@@ -44,5 +44,7 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
     host: process.env.WEB_HOST,
     port: process.env.WEB_PORT ? Number(process.env.WEB_PORT) : 8000,
   });
-  console.log(`Mundo Tango web page on ${page.url} (API ${process.env.API_URL ?? "http://localhost:4000/graphql"}); Ctrl-C stops it.`);
+  console.log(
+    `Mundo Tango web page on ${page.url} (API ${process.env.API_URL ?? "http://localhost:4000/graphql"}); Ctrl-C stops it.`,
+  );
 }

@@ -48,7 +48,11 @@ export async function stopInstance({ process }: Instance): Promise<void> {
 export async function call(url: string, query: string, variables: Record<string, unknown>, token?: string): Promise<any> {
   const response = await fetch(url, {
     method: "POST",
-    headers: { "content-type": "application/json", "x-forwarded-for": randomIp(), ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    headers: {
+      "content-type": "application/json",
+      "x-forwarded-for": randomIp(),
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+    },
     body: JSON.stringify({ query, variables }),
   });
   const body = (await response.json()) as { data?: any; errors?: unknown[] };
@@ -63,7 +67,11 @@ export const SEND = "mutation ($input: SendMessageInput!) { sendMessage(input: $
 
 /** A new user's access token, registered through `url`. */
 export async function registeredUser(url: string, name = "User"): Promise<{ token: string; email: string; password: string }> {
-  const input = { email: `${name.toLowerCase()}-${randomUUID()}@example.test`, password: `pw-${randomUUID()}`, displayName: name };
+  const input = {
+    email: `${name.toLowerCase()}-${randomUUID()}@example.test`,
+    password: `pw-${randomUUID()}`,
+    displayName: name,
+  };
   return { token: (await call(url, REGISTER, { input })).register.accessToken, email: input.email, password: input.password };
 }
 

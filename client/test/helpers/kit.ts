@@ -4,7 +4,14 @@
 import { randomInt } from "node:crypto";
 import { afterAll, afterEach, beforeAll, expect, vi } from "vitest";
 import WebSocket from "ws";
-import { createRealtime, createSession, type Realtime, type RealtimeOptions, type Session, type SessionOptions } from "../../src/index.js";
+import {
+  createRealtime,
+  createSession,
+  type Realtime,
+  type RealtimeOptions,
+  type Session,
+  type SessionOptions,
+} from "../../src/index.js";
 import type { RoomEvent } from "../../src/roomEvents.js";
 import { startTestServer, type TestServer } from "../../../test/helpers/server.js";
 
@@ -62,13 +69,18 @@ export function device({ url, wsUrl, session: sessionOptions, realtime: realtime
 export function collect(realtime: Realtime, room: string, options: { since?: string | null } = {}) {
   const events: RoomEvent[] = [];
   const errors: Error[] = [];
-  const stream = realtime.roomEvents(room, { next: (event) => events.push(event), error: (error) => errors.push(error) }, options);
+  const stream = realtime.roomEvents(
+    room,
+    { next: (event) => events.push(event), error: (error) => errors.push(error) },
+    options,
+  );
   return {
     stream,
     events,
     errors,
     /** Resolves once the subscription runs on the server: the reader's own MemberJoined came back. */
-    live: () => vi.waitFor(() => expect(events.map((e) => e.__typename)).toContain("MemberJoined"), { timeout: 15_000, interval: 50 }),
+    live: () =>
+      vi.waitFor(() => expect(events.map((e) => e.__typename)).toContain("MemberJoined"), { timeout: 15_000, interval: 50 }),
     texts: () => events.flatMap((event) => (event.__typename === "MessagePosted" ? [event.message.text] : [])),
   };
 }
@@ -102,5 +114,6 @@ export function kitTestServer(env: Record<string, string> = {}) {
   };
 }
 
-export const loginAs = (d: Device, user: { email: string; password: string }) => d.session.login({ email: user.email, password: user.password });
+export const loginAs = (d: Device, user: { email: string; password: string }) =>
+  d.session.login({ email: user.email, password: user.password });
 export const refreshesOf = (...devices: Device[]) => devices.flatMap((d) => d.requests.filter((r) => r.operation === "Refresh"));

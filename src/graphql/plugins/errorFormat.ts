@@ -34,7 +34,8 @@ function isVariableValueError(error: GraphQLError): boolean {
  * GRAPHQL_VALIDATION_FAILED, which the message prefix alone would also match: "Variable "$x" is
  * never used" and the like are validation errors).
  */
-const MISSING_VARIABLE_VALUE = /^Variable "\$[^"]+" of (?:non-null type "[^"]+" must not be null|required type "[^"]+" was not provided)\.$/;
+const MISSING_VARIABLE_VALUE =
+  /^Variable "\$[^"]+" of (?:non-null type "[^"]+" must not be null|required type "[^"]+" was not provided)\.$/;
 
 /** Extensions that describe the server's internals (a parser's message echoing the request body, a stack): never sent. */
 const INTERNAL_EXTENSIONS = ["originalError", "stack", "stacktrace", "exception", "cause"];

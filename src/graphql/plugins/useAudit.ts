@@ -111,8 +111,7 @@ function outcomeOf(responseKey: string, result: ExecutionResult): string {
   // The root field's own error, else an error of the whole operation (no path: e.g. the execution
   // timeout). A nested field's error (a longer path) came after the mutation was done: still OK.
   const own =
-    result.errors?.find((e) => e.path?.length === 1 && e.path[0] === responseKey) ??
-    result.errors?.find((e) => !e.path?.length);
+    result.errors?.find((e) => e.path?.length === 1 && e.path[0] === responseKey) ?? result.errors?.find((e) => !e.path?.length);
   return own ? codeOf(own.extensions) : "OK";
 }
 

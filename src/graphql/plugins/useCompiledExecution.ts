@@ -38,7 +38,8 @@ export function useCompiledExecution({ logger }: { logger: Logger }): Plugin {
         return definitions.length === 0 || !getVariableValues(schema, definitions, variableValues ?? {}, { maxErrors: 1 }).errors;
       },
       // A document graphql-jit cannot compile is answered with the compilation errors.
-      onError: (result) => logger.debug({ errors: result.errors?.map((e) => e.message) }, "graphql-jit could not compile a document"),
+      onError: (result) =>
+        logger.debug({ errors: result.errors?.map((e) => e.message) }, "graphql-jit could not compile a document"),
     },
   ) as Plugin;
 }

@@ -23,10 +23,15 @@ export function useErrorFormatting(options: Options): Plugin<Context> {
   return {
     // Last among the plugins that change these results (see server.ts), so the errors marked are
     // the ones sent. A parse error yoga's cache throws again is the object marked the first time.
-    onParse: () => ({ result }) => {
-      if (result instanceof Error) markParseError(result);
-    },
-    onValidate: () => ({ result }) => markValidationErrors(result),
+    onParse:
+      () =>
+      ({ result }) => {
+        if (result instanceof Error) markParseError(result);
+      },
+    onValidate:
+      () =>
+      ({ result }) =>
+        markValidationErrors(result),
     onExecute: ({ args }) => ({
       onExecuteDone: (payload) => handleStreamOrSingleExecutionResult(payload, onResult(args.contextValue, args.document)),
     }),

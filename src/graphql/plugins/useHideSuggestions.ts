@@ -21,7 +21,10 @@ function scrub(errors: readonly unknown[] | undefined) {
 export function useHideSuggestions(enabled: boolean): Plugin {
   if (!enabled) return {};
   return {
-    onValidate: () => ({ result }) => scrub(result),
+    onValidate:
+      () =>
+      ({ result }) =>
+        scrub(result),
     onExecute: () => ({
       onExecuteDone: (payload) => handleStreamOrSingleExecutionResult(payload, ({ result }) => scrub(result.errors)),
     }),

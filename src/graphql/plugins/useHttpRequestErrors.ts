@@ -105,7 +105,7 @@ export function useHttpRequestErrors({ maxBodyBytes }: { maxBodyBytes: number })
       if (!requestParser) return;
       const parse = requestParser;
       setRequestParser((req) => {
-        let parsed;
+        let parsed: ReturnType<typeof parse>;
         try {
           parsed = parse(req);
         } catch (error) {

@@ -7,7 +7,6 @@ import type { ExecutionArgs, ExecutionResult } from "graphql";
 import type { Plugin, YogaInitialContext } from "graphql-yoga";
 import { armorConfig, costWithVariablesErrors, pageSizeRule, QUERY_LIMITS, type QueryLimits } from "../queryLimits.js";
 
-
 interface CostCheckPayload {
   args: Pick<ExecutionArgs, "schema" | "document" | "variableValues">;
   setResultAndStopExecution: (result: ExecutionResult) => void;

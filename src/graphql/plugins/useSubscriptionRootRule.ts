@@ -3,7 +3,14 @@
 // left to subscribe to), or throws from its own validation rule when the condition is a variable.
 // The GraphQL spec draft and graphql-js 17 refuse it at validation, as this plugin does (with
 // graphql-js 17's message), before graphql-js' rules run.
-import { GraphQLError, Kind, type DocumentNode, type FragmentDefinitionNode, type OperationDefinitionNode, type SelectionSetNode } from "graphql";
+import {
+  GraphQLError,
+  Kind,
+  type DocumentNode,
+  type FragmentDefinitionNode,
+  type OperationDefinitionNode,
+  type SelectionSetNode,
+} from "graphql";
 import type { Plugin } from "graphql-yoga";
 
 const CONDITIONAL = new Set(["skip", "include"]);
@@ -14,7 +21,9 @@ function conditionalRootErrors(document: DocumentNode): GraphQLError[] {
   );
   if (operations.length === 0) return [];
   const fragments = new Map(
-    document.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((f) => [f.name.value, f]),
+    document.definitions
+      .filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION)
+      .map((f) => [f.name.value, f]),
   );
   const usesConditional = (selectionSet: SelectionSetNode, seen: Set<string>): boolean =>
     selectionSet.selections.some((selection) => {
@@ -29,9 +38,12 @@ function conditionalRootErrors(document: DocumentNode): GraphQLError[] {
     .filter((operation) => usesConditional(operation.selectionSet, new Set()))
     .map((operation) => {
       const name = operation.name ? `"${operation.name.value}" ` : "";
-      return new GraphQLError(`Subscription ${name}must not use \`@skip\` or \`@include\` directives in the top level selection.`, {
-        nodes: operation,
-      });
+      return new GraphQLError(
+        `Subscription ${name}must not use \`@skip\` or \`@include\` directives in the top level selection.`,
+        {
+          nodes: operation,
+        },
+      );
     });
 }
 

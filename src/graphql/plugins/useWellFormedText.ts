@@ -45,7 +45,9 @@ function refusal(args: ExecutionArgs): ApiError | null {
     const path = illFormedPath(value, `$${name}`);
     if (path) return ApiError.from(badUserInput(`Invalid input: ${path}: ${MESSAGE}`, [{ path, message: MESSAGE }]));
   }
-  return hasIllFormedLiteral(args.document) ? ApiError.from(badUserInput(`Invalid input: a string in the document ${MESSAGE}`)) : null;
+  return hasIllFormedLiteral(args.document)
+    ? ApiError.from(badUserInput(`Invalid input: a string in the document ${MESSAGE}`))
+    : null;
 }
 
 export function useWellFormedText(): Plugin {

@@ -19,7 +19,9 @@ export function decodeAuditCursor(cursor: string): AuditCursor {
   const match = SHAPE.exec(Buffer.from(cursor, "base64url").toString("utf8"));
   const createdAt = match ? new Date(match[1]!) : null;
   if (!match || !createdAt || Number.isNaN(createdAt.getTime()) || !isSupportedInstant(createdAt)) {
-    throw badUserInput(`${quoted(cursor)} is not a valid auditLog cursor`, [{ path: "after", message: "not a cursor from auditLog" }]);
+    throw badUserInput(`${quoted(cursor)} is not a valid auditLog cursor`, [
+      { path: "after", message: "not a cursor from auditLog" },
+    ]);
   }
   return { createdAt, id: match[2]! };
 }

@@ -7,7 +7,6 @@ import type { DirectSql } from "../../db/client.js";
 import type { AuditLog, Prisma, PrismaClient } from "../../generated/prisma/client.js";
 import type { Logger } from "../../logger.js";
 import { decodeAuditCursor, encodeAuditCursor } from "./cursor.js";
-import type { AuditEntry } from "./entry.js";
 import { createAuditWriter } from "./writer.js";
 
 export type { AuditEntry } from "./entry.js";
@@ -60,10 +59,7 @@ export function createAuditService({ prisma, sql, logger }: { prisma: PrismaClie
               AND: [
                 where,
                 {
-                  OR: [
-                    { createdAt: { lt: cursor.createdAt } },
-                    { createdAt: cursor.createdAt, id: { lt: cursor.id } },
-                  ],
+                  OR: [{ createdAt: { lt: cursor.createdAt } }, { createdAt: cursor.createdAt, id: { lt: cursor.id } }],
                 },
               ],
             }

@@ -72,7 +72,7 @@ export function createAccessTokens(settings: AccessTokenSettings) {
   }
 
   async function verifySignatureAndClaims(token: string): Promise<AccessClaims> {
-    let payload;
+    let payload: Awaited<ReturnType<typeof jwtVerify>>["payload"];
     try {
       ({ payload } = await jwtVerify(token, await key, {
         algorithms: [ACCESS_TOKEN_ALGORITHM],

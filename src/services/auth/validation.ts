@@ -7,7 +7,10 @@ export const DISPLAY_NAME_MAX = 60;
 
 export const normalizeEmail = (email: string) => email.trim().toLowerCase();
 
-export const emailSchema = z.string().transform(normalizeEmail).pipe(z.email({ message: "must be a valid email address" }).max(254));
+export const emailSchema = z
+  .string()
+  .transform(normalizeEmail)
+  .pipe(z.email({ message: "must be a valid email address" }).max(254));
 export const passwordSchema = z
   .string()
   .min(PASSWORD_MIN, { message: `must be at least ${PASSWORD_MIN} characters` })

@@ -59,7 +59,15 @@ const attendeeOrder = (eventId: string): KeysetOrder<AttendanceWithUser, Date> =
 
 const isForeignKeyViolation = (error: unknown) => (error as { code?: string } | null)?.code === "P2003";
 
-export function createEventService({ prisma, sql, users: { byIds: usersByIds } }: { prisma: PrismaClient; sql: DirectSql; users: UserService }) {
+export function createEventService({
+  prisma,
+  sql,
+  users: { byIds: usersByIds },
+}: {
+  prisma: PrismaClient;
+  sql: DirectSql;
+  users: UserService;
+}) {
   async function find(id: string): Promise<Event> {
     const event = await prisma.event.findUnique({ where: { id } });
     if (!event) throw notFound("Event");
@@ -90,13 +98,18 @@ export function createEventService({ prisma, sql, users: { byIds: usersByIds } }
     const condition = eventCondition(args.filter);
     const order = eventOrder(args.orderBy);
     const select = selectList(args.columns, "id", order.field as EventColumn);
-    return keysetConnection(args, order, {
-      findMany: (query) => {
-        const { window, orderAndLimit } = keysetClauses(order, query);
-        return sql<Event>(Prisma.sql`SELECT ${select} FROM "Event" WHERE ${condition} AND ${window} ${orderAndLimit}`);
+    return keysetConnection(
+      args,
+      order,
+      {
+        findMany: (query) => {
+          const { window, orderAndLimit } = keysetClauses(order, query);
+          return sql<Event>(Prisma.sql`SELECT ${select} FROM "Event" WHERE ${condition} AND ${window} ${orderAndLimit}`);
+        },
+        count: () => count(condition),
       },
-      count: () => count(condition),
-    }, pageSizes);
+      pageSizes,
+    );
   }
 
   async function page(args: PageArgs & EventListArgs): Promise<NumberedPage<Event>> {
@@ -105,7 +118,9 @@ export function createEventService({ prisma, sql, users: { byIds: usersByIds } }
     const order = eventOrder(args.orderBy);
     const select = selectList(args.columns, "id");
     const [items, total] = await Promise.all([
-      sql<Event>(Prisma.sql`SELECT ${select} FROM "Event" WHERE ${condition} ${orderBySql(order, order.direction)} OFFSET ${skip} LIMIT ${take}`),
+      sql<Event>(
+        Prisma.sql`SELECT ${select} FROM "Event" WHERE ${condition} ${orderBySql(order, order.direction)} OFFSET ${skip} LIMIT ${take}`,
+      ),
       count(condition),
     ]);
     return numberedPage(args, items, total);
@@ -207,7 +222,10 @@ export function createEventService({ prisma, sql, users: { byIds: usersByIds } }
    * join takes `first + 1` attendances per event (Prisma's nested `take` would read every
    * attendance and cut in memory), then their users. totalCount is one grouped count for all.
    */
-  async function firstAttendeePages(eventIds: readonly string[], args: { first?: number | null }): Promise<Connection<PublicUser>[]> {
+  async function firstAttendeePages(
+    eventIds: readonly string[],
+    args: { first?: number | null },
+  ): Promise<Connection<PublicUser>[]> {
     const { size } = pageRequest(args, pageSizes);
     const attendances = await sql<{ eventId: string; userId: string; createdAt: Date }>(Prisma.sql`
       SELECT a."eventId", a."userId", a."createdAt"
@@ -257,7 +275,21 @@ export function createEventService({ prisma, sql, users: { byIds: usersByIds } }
     return settled.map((result) => (result.status === "fulfilled" ? result.value : (result.reason as Error)));
   }
 
-  return { find, byIds, list, page, create, update, delete: remove, attend, unattend, attendeeCounts, attending, attendees, attendeePages };
+  return {
+    find,
+    byIds,
+    list,
+    page,
+    create,
+    update,
+    delete: remove,
+    attend,
+    unattend,
+    attendeeCounts,
+    attending,
+    attendees,
+    attendeePages,
+  };
 }
 
 export type EventService = ReturnType<typeof createEventService>;

@@ -69,11 +69,19 @@ export type ValidEvent = z.output<typeof eventSchema>;
 export type EventPatch = { [K in keyof EventInput]?: EventInput[K] | null };
 
 export const filterSchema = z.object({
-  city: z.string().trim().max(CITY_MAX, { message: `must be at most ${CITY_MAX} characters` }).nullish(),
+  city: z
+    .string()
+    .trim()
+    .max(CITY_MAX, { message: `must be at most ${CITY_MAX} characters` })
+    .nullish(),
   kinds: z.array(z.enum(EventKind)).nullish(),
   startsAfter: z.date().nullish(),
   startsBefore: z.date().nullish(),
-  search: z.string().trim().max(SEARCH_MAX, { message: `must be at most ${SEARCH_MAX} characters` }).nullish(),
+  search: z
+    .string()
+    .trim()
+    .max(SEARCH_MAX, { message: `must be at most ${SEARCH_MAX} characters` })
+    .nullish(),
   organizerId: z.uuid({ message: "is not a valid User ID" }).nullish(),
 });
 

@@ -168,7 +168,9 @@ export async function keysetConnection<Row, V, Node = Row>(
   // The flag for the side the page does not extend to: is anything at or beyond that cursor?
   const oppositeCursor = backward ? before : after;
   const probe = oppositeCursor
-    ? source.findMany(query(generic, [beyond(oppositeCursor, backward ? order.direction : flip(order.direction), true)], order.direction, 1))
+    ? source.findMany(
+        query(generic, [beyond(oppositeCursor, backward ? order.direction : flip(order.direction), true)], order.direction, 1),
+      )
     : Promise.resolve([]);
 
   const [fetched, beyondOpposite] = await Promise.all([source.findMany(query(generic, window, walk, size + 1)), probe]);

@@ -19,7 +19,9 @@ export function orderBySql<V>(order: KeysetOrder<unknown, V>, direction: SortDir
 /** The window as one condition (TRUE when unbounded) and its ORDER BY … LIMIT clause. */
 export function keysetClauses<V>(order: KeysetOrder<unknown, V>, query: KeysetQuery) {
   const pair = Prisma.sql`(${column(order.field)}, ${column(order.tieBreaker)})`;
-  const bounds = query.bounds.map((bound) => Prisma.sql`${pair} ${Prisma.raw(bound.op)} (${keyParam(bound.key)}, ${bound.id}::uuid)`);
+  const bounds = query.bounds.map(
+    (bound) => Prisma.sql`${pair} ${Prisma.raw(bound.op)} (${keyParam(bound.key)}, ${bound.id}::uuid)`,
+  );
   return {
     window: bounds.length ? Prisma.join(bounds, " AND ") : Prisma.sql`TRUE`,
     orderAndLimit: Prisma.sql`${orderBySql(order, query.direction)} LIMIT ${query.take}`,

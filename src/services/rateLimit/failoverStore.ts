@@ -41,7 +41,10 @@ export class FailoverRateLimitStore implements RateLimitStore {
     if (this.redis.status !== "ready") return;
     await this.primary.undo(key, callId).catch((error: unknown) => {
       // Not fatal: the call then stays counted until it leaves its window.
-      this.logger.warn({ reason: error instanceof Error ? error.message : String(error) }, "could not take back a rate-limited call");
+      this.logger.warn(
+        { reason: error instanceof Error ? error.message : String(error) },
+        "could not take back a rate-limited call",
+      );
     });
   }
 

@@ -108,7 +108,11 @@ export function createRoomsService({ config, logger, prisma, sql, redis, metrics
           },
           (error: Error) => {
             // Once per outage, not once per message.
-            if (publishing) log.warn({ err: error.message, roomId: room.id, messageId: message.id }, "could not publish a message; other instances catch up from the database");
+            if (publishing)
+              log.warn(
+                { err: error.message, roomId: room.id, messageId: message.id },
+                "could not publish a message; other instances catch up from the database",
+              );
             publishing = false;
           },
         );

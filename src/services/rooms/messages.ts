@@ -163,7 +163,11 @@ export function createMessageStore(prisma: PrismaClient, sql: DirectSql) {
         ORDER BY m."seq"`);
       const messages: PostedMessage[] = [];
       for (const { [POST_COUNT]: _count, ...row } of rows) if (row.id !== null) messages.push(postedMessageOf(row));
-      return { postCount: (rows[0]?.[POST_COUNT] as bigint | undefined) ?? 0n, messages, more: messages.length === CATCH_UP_BATCH };
+      return {
+        postCount: (rows[0]?.[POST_COUNT] as bigint | undefined) ?? 0n,
+        messages,
+        more: messages.length === CATCH_UP_BATCH,
+      };
     },
 
     /** The post counts of these rooms (a room that is gone is left out). */

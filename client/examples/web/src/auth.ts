@@ -35,7 +35,13 @@ export function mountAuth(session: Session): { notice(reason: SignedOutReason): 
       notice.textContent = "Fill in a display name to register.";
       return;
     }
-    void run(() => session.register({ email: value("email"), password: byId<HTMLInputElement>("password").value, displayName: value("display-name") }));
+    void run(() =>
+      session.register({
+        email: value("email"),
+        password: byId<HTMLInputElement>("password").value,
+        displayName: value("display-name"),
+      }),
+    );
   });
 
   return {

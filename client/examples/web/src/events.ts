@@ -15,8 +15,19 @@ export function mountEvents(session: Session): { reload(): Promise<void> } {
     try {
       const { events } = await session.request(EventsDocument, { first: PAGE_SIZE, after });
       for (const { node } of events.edges) {
-        const when = new Date(node.startsAt).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" });
-        list.append(el("li", { "data-id": node.id }, el("strong", {}, node.title), ` · ${node.kind.toLowerCase()} · ${node.city} · ${when} UTC`));
+        const when = new Date(node.startsAt).toLocaleString(undefined, {
+          dateStyle: "medium",
+          timeStyle: "short",
+          timeZone: "UTC",
+        });
+        list.append(
+          el(
+            "li",
+            { "data-id": node.id },
+            el("strong", {}, node.title),
+            ` · ${node.kind.toLowerCase()} · ${node.city} · ${when} UTC`,
+          ),
+        );
       }
       after = events.pageInfo.endCursor;
       show(more, events.pageInfo.hasNextPage);

@@ -24,7 +24,16 @@ export function mountRoom(realtime: Realtime): { open(slug: string): Promise<voi
   const showMessage = (message: RoomMessage) => {
     if (message.clientMessageId) outbox.querySelector(`[data-client-id="${CSS.escape(message.clientMessageId)}"]`)?.remove();
     const time = new Date(message.createdAt).toLocaleTimeString();
-    messages.append(el("li", { "data-id": message.id }, el("b", {}, message.author.displayName), " ", el("span", { class: "text" }, message.text), ` · ${time}`));
+    messages.append(
+      el(
+        "li",
+        { "data-id": message.id },
+        el("b", {}, message.author.displayName),
+        " ",
+        el("span", { class: "text" }, message.text),
+        ` · ${time}`,
+      ),
+    );
     messages.scrollTop = messages.scrollHeight;
   };
 
@@ -72,10 +81,19 @@ export function mountRoom(realtime: Realtime): { open(slug: string): Promise<voi
     for (const member of room.members as Member[]) members.set(member.id, member.displayName);
     renderMembers(room.memberCount);
     messages.replaceChildren();
-    outbox.replaceChildren(...realtime.pendingMessages().filter((m) => m.room === next).map((m) => pending(m.text, m.clientMessageId)));
+    outbox.replaceChildren(
+      ...realtime
+        .pendingMessages()
+        .filter((m) => m.room === next)
+        .map((m) => pending(m.text, m.clientMessageId)),
+    );
     const history = room.messages.edges.map((edge) => edge.node);
     history.forEach(showMessage);
-    stream = realtime.roomEvents(next, { next: onEvent, error: (error) => showError(`Room closed: ${error.message}`) }, { since: history.at(-1)?.id ?? null });
+    stream = realtime.roomEvents(
+      next,
+      { next: onEvent, error: (error) => showError(`Room closed: ${error.message}`) },
+      { since: history.at(-1)?.id ?? null },
+    );
     show(section, true);
   }
 

@@ -50,6 +50,8 @@ export class RoomStream {
   private held: RoomEvent[] | null = null;
   private running: (() => void) | null = null;
   private attempt = 0;
+  /** Counts subscriptions let go of: a sink of an older one is stale. */
+  private generation = 0;
   private readonly stopListening: () => void;
 
   constructor(
@@ -85,8 +87,7 @@ export class RoomStream {
     if (this.disposed) return;
     this.disposed = true;
     this.stopListening();
-    this.unsubscribe?.();
-    this.unsubscribe = null;
+    this.detach();
     this.onDisposed();
   }
 
@@ -130,26 +131,39 @@ export class RoomStream {
     // Nothing to resume from: read the room's history once the subscription runs (its first
     // event proves it does), holding live events back until that history is delivered.
     if (this.emptyAtStart && this.lastId === null) void this.catchUpOnceRunning((this.held = []));
+    // Only the current subscription's sink acts: graphql-ws completes the sink of one the kit let
+    // go, and acting on that would let go of its successor, and so on.
+    const generation = this.generation;
+    const current = () => generation === this.generation && !this.disposed;
     this.unsubscribe = this.realtime.client.subscribe<RoomEventsSubscription>(
       { query: RoomEventsDocument.toString(), variables: this.variables as unknown as Record<string, unknown> },
       {
         next: (result) => {
+          if (!current()) return;
           if (result.errors?.length) this.onFailure(result.errors, () => this.restart());
           else if (result.data) this.receive(result.data.roomEvents);
         },
-        error: (error) => this.onFailure(error, () => this.restart()),
+        error: (error) => {
+          if (current()) this.onFailure(error, () => this.restart());
+        },
         // The server ended the stream (e.g. shutting down): carry on, resuming.
         complete: () => {
-          if (!this.disposed) void this.afterBackoff(() => this.restart());
+          if (current()) void this.afterBackoff(() => this.restart());
         },
       },
     );
   }
 
-  private async restart(): Promise<void> {
+  /** Lets go of the current subscription; its sink's later calls are ignored. */
+  private detach(): void {
     const previous = this.unsubscribe;
     this.unsubscribe = null;
+    this.generation += 1;
     previous?.();
+  }
+
+  private async restart(): Promise<void> {
+    this.detach();
     this.subscribe();
   }
 
@@ -212,9 +226,7 @@ export class RoomStream {
   }
 
   private async afterBackoff(retry: () => Promise<void>): Promise<void> {
-    const previous = this.unsubscribe;
-    this.unsubscribe = null;
-    previous?.();
+    this.detach();
     await this.realtime.waitBackoff(this.attempt++);
     if (!this.disposed) await retry();
   }
